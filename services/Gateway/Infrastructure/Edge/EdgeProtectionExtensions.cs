@@ -1,0 +1,26 @@
+namespace CreatorChat.Gateway.Infrastructure.Edge;
+
+public static class EdgeProtectionExtensions
+{
+    public const string CorsPolicy = "allow-list";
+
+    /// <summary>CORS from the <c>Cors:AllowedOrigins</c> allow-list (empty: same-origin only) and security headers.</summary>
+    public static IHostApplicationBuilder AddEdgeProtection(this IHostApplicationBuilder builder)
+    {
+        var origins = builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+        builder.Services.AddCors(options => options.AddPolicy(CorsPolicy, policy => policy
+            .WithOrigins(origins)
+            .WithMethods("GET", "POST", "PATCH", "PUT", "DELETE")
+            .WithHeaders("Authorization", "Content-Type", "Accept", "X-Request-Id", "Last-Event-ID")
+            .WithExposedHeaders("X-Request-Id", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Location")
+            .SetPreflightMaxAge(TimeSpan.FromHours(1))));
+        return builder;
+    }
+
+    public static IApplicationBuilder UseEdgeProtection(this IApplicationBuilder app)
+    {
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseCors(CorsPolicy);
+        return app;
+    }
+}

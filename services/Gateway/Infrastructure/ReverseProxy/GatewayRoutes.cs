@@ -1,0 +1,22 @@
+using CreatorChat.Gateway.Model;
+
+namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;
+
+/// <summary>
+/// The public surface, one line per route family. Anything not listed here (for example the
+/// services' <c>/internal/**</c> routes) is unreachable from outside.
+/// </summary>
+public static class GatewayRoutes
+{
+    public const string Creator = "creator";
+    public const string Chat = "chat";
+    public const string Retrieval = "retrieval";
+
+    /// <summary>The services whose OpenAPI documents make up the public one.</summary>
+    public static readonly IReadOnlyList<string> Services = [Creator];
+
+    public static readonly IReadOnlyList<ProxyRoute> All =
+    [
+        new("/api/v1/creators/{**rest}", Creator),
+    ];
+}

@@ -1,0 +1,24 @@
+using CreatorChat.Gateway.Apis;
+using CreatorChat.Gateway.Infrastructure.Edge;
+using CreatorChat.Gateway.Infrastructure.ReverseProxy;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddEdgeProtection();
+builder.AddReverseProxy();
+builder.AddApiDocumentation();
+
+var app = builder.Build();
+
+app.UseEdgeProtection();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
+app.MapDefaultEndpoints();
+app.MapApiDocumentation();
+app.MapProxyApi();
+
+app.Run();
+
+public partial class Program;
