@@ -4,6 +4,7 @@ using CreatorChat.Creator.Infrastructure;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddPlatformAuthentication();
 builder.AddNpgsqlDataSource("creatordb", migrationsAssembly: typeof(CreatorRepository).Assembly);
 builder.Services.AddSingleton<CreatorRepository>();
 builder.Services.AddOpenApi();

@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using System.Text.Json;
+using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Creator.Infrastructure;
 using CreatorChat.Creator.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,9 +19,9 @@ public static class CreatorsApi
 
         api.MapGet("/", ListCreators).WithName("ListCreators");
         api.MapGet("/{slug}", GetCreator).WithName("GetCreator");
-        api.MapPost("/", CreateCreator).WithName("CreateCreator");
-        api.MapPatch("/{slug}", UpdateCreator).WithName("UpdateCreator").Accepts<JsonElement>("application/json");
-        api.MapDelete("/{slug}", DeleteCreator).WithName("DeleteCreator");
+        api.MapPost("/", CreateCreator).WithName("CreateCreator").RequireAuthorization(PlatformPolicies.CreatorOrAdmin);
+        api.MapPatch("/{slug}", UpdateCreator).WithName("UpdateCreator").Accepts<JsonElement>("application/json").RequireAuthorization();
+        api.MapDelete("/{slug}", DeleteCreator).WithName("DeleteCreator").RequireAuthorization();
         return app;
     }
 
@@ -44,7 +46,7 @@ public static class CreatorsApi
     }
 
     public static async Task<Results<Created<PublicCreator>, ValidationProblem, ProblemHttpResult>> CreateCreator(
-        CreateCreatorRequest request, CreatorRepository repository, CancellationToken cancellationToken)
+        CreateCreatorRequest request, ClaimsPrincipal user, CreatorRepository repository, CancellationToken cancellationToken)
     {
         var errors = CreatorValidation.Validate(request);
         if (errors.Count > 0)
@@ -52,7 +54,7 @@ public static class CreatorsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var created = await repository.CreateAsync(request, ownerId: null, cancellationToken);
+        var created = await repository.CreateAsync(request, user.GetUserId(), cancellationToken);
         if (created is null)
         {
             return TypedResults.Problem(
@@ -66,7 +68,7 @@ public static class CreatorsApi
     }
 
     public static async Task<Results<Ok<PublicCreator>, ValidationProblem, ProblemHttpResult>> UpdateCreator(
-        string slug, [FromBody] JsonElement body, CreatorRepository repository, CancellationToken cancellationToken)
+        string slug, [FromBody] JsonElement body, ClaimsPrincipal user, CreatorRepository repository, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var patch = CreatorPatch.Parse(body, errors);
@@ -81,15 +83,27 @@ public static class CreatorsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var updated = CreatorValidation.IsValidSlug(slug) ? await repository.UpdateAsync(slug, patch, cancellationToken) : null;
+        if (!await CanManageAsync(slug, user, repository, cancellationToken))
+        {
+            return NotFound(slug);
+        }
+
+        var updated = await repository.UpdateAsync(slug, patch, cancellationToken);
         return updated is null ? NotFound(slug) : TypedResults.Ok(PublicCreator.From(updated));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteCreator(
-        string slug, CreatorRepository repository, CancellationToken cancellationToken)
+        string slug, ClaimsPrincipal user, CreatorRepository repository, CancellationToken cancellationToken)
     {
-        var deleted = CreatorValidation.IsValidSlug(slug) && await repository.DeactivateAsync(slug, cancellationToken);
+        var deleted = await CanManageAsync(slug, user, repository, cancellationToken) && await repository.DeactivateAsync(slug, cancellationToken);
         return deleted ? TypedResults.NoContent() : NotFound(slug);
+    }
+
+    // Someone else's creator looks exactly like a missing one: no probing for what exists.
+    private static async Task<bool> CanManageAsync(string slug, ClaimsPrincipal user, CreatorRepository repository, CancellationToken cancellationToken)
+    {
+        var creator = CreatorValidation.IsValidSlug(slug) ? await repository.FindActiveAsync(slug, cancellationToken) : null;
+        return creator is not null && user.CanManage(creator.OwnerId);
     }
 
     internal static ProblemHttpResult NotFound(string slug) =>
