@@ -6,21 +6,21 @@ namespace CreatorChat.Deployment.Tests.Infrastructure;
 /// that is when the tests are discovered.)
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-internal sealed class RequiresToolsFactAttribute : FactAttribute
+public sealed class RequiresToolsFactAttribute : FactAttribute
 {
-    internal RequiresToolsFactAttribute(params Tool[] tools) => Skip = SkipReason.For(tools);
+    public RequiresToolsFactAttribute(params Tool[] tools) => Skip = SkipReason.For(tools);
 }
 
 /// <summary>A theory skipped, with the reason, when a tool it needs is missing.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-internal sealed class RequiresToolsTheoryAttribute : TheoryAttribute
+public sealed class RequiresToolsTheoryAttribute : TheoryAttribute
 {
-    internal RequiresToolsTheoryAttribute(params Tool[] tools) => Skip = SkipReason.For(tools);
+    public RequiresToolsTheoryAttribute(params Tool[] tools) => Skip = SkipReason.For(tools);
 }
 
 /// <summary>A fact skipped when a repository file it reads does not exist (yet).</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-internal sealed class RequiresRepoFileFactAttribute : FactAttribute
+public sealed class RequiresRepoFileFactAttribute : FactAttribute
 {
     public RequiresRepoFileFactAttribute(string relativePath)
     {

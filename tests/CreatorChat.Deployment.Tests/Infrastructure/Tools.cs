@@ -1,6 +1,6 @@
 namespace CreatorChat.Deployment.Tests.Infrastructure;
 
-internal enum Tool
+public enum Tool
 {
     /// <summary>Real <c>helm</c> on PATH, else <c>../shared/tools/helm-template/helm-template</c>.</summary>
     HelmRenderer,
