@@ -7,7 +7,7 @@ namespace CreatorChat.ServiceDefaults.Data;
 /// <summary>One versioned schema change: an embedded <c>Migrations/NNNN_description.sql</c> file.</summary>
 public sealed record MigrationScript(int Version, string Name, string Sql)
 {
-    public string Checksum { get; } = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
+    public string Checksum => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
 
     public static IReadOnlyList<MigrationScript> Discover(Assembly assembly)
     {

@@ -19,6 +19,9 @@ public sealed class LocalPlatform : IAsyncDisposable
     public PlatformOptions Options { get; }
     public string PostgresConnectionString { get; private set; } = "";
     public string RedisConnectionString { get; private set; } = "";
+
+    /// <summary>The platform's token signing key (<c>Jwt__SigningKey</c>), kept in the data folder.</summary>
+    public string SigningKey { get; private set; } = "";
     public IReadOnlyList<ServiceProcess> Processes => _processes;
 
     public Uri Url(string service) => _processes.First(p => p.Name == service).Url;
@@ -47,6 +50,15 @@ public sealed class LocalPlatform : IAsyncDisposable
 
     private async Task StartInfrastructureAsync(CancellationToken cancellationToken)
     {
+        Directory.CreateDirectory(Options.DataFolder);
+        var keyFile = Path.Combine(Options.DataFolder, "jwt-signing.key");
+        if (!File.Exists(keyFile))
+        {
+            await File.WriteAllTextAsync(keyFile, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)), cancellationToken);
+        }
+
+        SigningKey = (await File.ReadAllTextAsync(keyFile, cancellationToken)).Trim();
+
         if (Options.ExistingPostgres is { } existing)
         {
             PostgresConnectionString = existing;
@@ -111,6 +123,7 @@ public sealed class LocalPlatform : IAsyncDisposable
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
             [$"ConnectionStrings__{PlatformTopology.Cache}"] = RedisConnectionString,
+            ["Jwt__SigningKey"] = SigningKey,
         };
         foreach (var database in service.Databases)
         {

@@ -1,0 +1,72 @@
+using CreatorChat.DevHost.Infrastructure;
+using Npgsql;
+using Xunit;
+
+namespace CreatorChat.Testing;
+
+/// <summary>
+/// Real PostgreSQL and Redis for a test assembly: throwaway servers started under a temp folder, or
+/// existing ones from <c>CREATORCHAT_TEST_POSTGRES</c> / <c>CREATORCHAT_TEST_REDIS</c>. Each test
+/// class asks for fresh databases, so tests never see each other's rows.
+/// </summary>
+public sealed class InfrastructureFixture : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "creatorchat-tests", Guid.NewGuid().ToString("N")[..12]);
+    private LocalPostgres? _postgres;
+    private LocalRedis? _redis;
+
+    public string PostgresConnectionString { get; private set; } = "";
+
+    public string RedisConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var postgres = Environment.GetEnvironmentVariable("CREATORCHAT_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(postgres))
+        {
+            _postgres = await LocalPostgres.StartAsync(Path.Combine(_folder, "postgres"), FreePort.Next(), ephemeral: true, timeout.Token);
+            postgres = _postgres.ConnectionString("postgres");
+        }
+
+        PostgresConnectionString = postgres;
+
+        var redis = Environment.GetEnvironmentVariable("CREATORCHAT_TEST_REDIS");
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            _redis = await LocalRedis.StartAsync(Path.Combine(_folder, "redis"), FreePort.Next(), persistent: false, timeout.Token);
+            redis = _redis.ConnectionString;
+        }
+
+        RedisConnectionString = redis;
+    }
+
+    /// <summary>A connection string for a new, empty database (not created yet: services create their own).</summary>
+    public string NewDatabase(string prefix) =>
+        new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Database = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)] }.ConnectionString;
+
+    public async Task DisposeAsync()
+    {
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the OS cleans the temp folder eventually.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
