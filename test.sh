@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
 # Runs every test that can run on this machine: unit, integration (real PostgreSQL and Redis,
-# started by the fixtures) and end-to-end (all services as real processes).
+# started by the fixtures), end-to-end (all services as real processes) and deployment (Helm chart
+# and kustomize renders validated against the Kubernetes schemas). Extra arguments go to dotnet test,
+# e.g. ./test.sh --filter "FullyQualifiedName~Creator".
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-prerequisites.sh
-dotnet test CreatorChat.Local.slnf --nologo "$@"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test CreatorChat.Local.slnf --nologo "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line for the whole run, summed over the test assemblies.
+awk '/(Passed|Failed)!  - Failed:/ {
+       for (i = 1; i <= NF; i++) { gsub(",", "", $(i + 1)); if ($i == "Failed:") f += $(i + 1); if ($i == "Passed:") p += $(i + 1); if ($i == "Skipped:") s += $(i + 1) }
+     }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit $status

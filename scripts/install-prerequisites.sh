@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the local run and the tests need on Debian/Ubuntu: PostgreSQL and Redis servers.
+# Installs what the local run and the tests need on Debian/Ubuntu: PostgreSQL and Redis servers
+# (and kubectl for the deployment tests, when the package source has it).
 # Only missing packages are installed; nothing is started here (the DevHost and the test fixtures
 # start throwaway instances of their own).
 set -euo pipefail
@@ -7,6 +8,8 @@ set -euo pipefail
 missing=()
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# kubectl renders the kustomize overlays in the deployment tests (they skip, saying so, without it).
+if ! command -v kubectl >/dev/null 2>&1 && apt-cache show kubectl >/dev/null 2>&1; then missing+=(kubectl); fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
