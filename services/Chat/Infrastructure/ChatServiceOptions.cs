@@ -1,0 +1,31 @@
+namespace CreatorChat.Chat.Infrastructure;
+
+/// <summary>Configuration section <c>Chat</c>.</summary>
+public sealed class ChatServiceOptions
+{
+    public const string Section = "Chat";
+
+    /// <summary>Passages retrieved per question.</summary>
+    public int PassageCount { get; set; } = 5;
+
+    /// <summary>Passages scoring below this are not shown to the model (null: retrieval's own default).</summary>
+    public double? MinScore { get; set; }
+
+    /// <summary>Recent turns (user + assistant messages) given to the model for a follow-up question.</summary>
+    public int HistoryMessages { get; set; } = 4;
+
+    /// <summary>How long creators' personas and the list of active creators are remembered.</summary>
+    public TimeSpan CreatorCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a creator's knowledge version is trusted without a change notification.</summary>
+    public TimeSpan KnowledgeVersionCacheDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a cached answer lives (a knowledge change makes it unreachable at once).</summary>
+    public TimeSpan AnswerCacheDuration { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Budget for one Redis call on the answer path: past it, chat answers without the cache.</summary>
+    public TimeSpan CacheTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Insights: an answered question whose best passage scored below this counts as low-confidence.</summary>
+    public double LowConfidenceScore { get; set; } = 0.2;
+}

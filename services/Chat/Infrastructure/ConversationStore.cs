@@ -1,0 +1,285 @@
+using System.Text.Json;
+using CreatorChat.Chat.Model;
+using Dapper;
+using Npgsql;
+
+namespace CreatorChat.Chat.Infrastructure;
+
+public enum TurnStartStatus
+{
+    Started,
+    ConversationNotFound,
+    WrongCreator,
+}
+
+/// <summary>The fan's question, saved before any answer is generated.</summary>
+public sealed record TurnStart(TurnStartStatus Status, Guid ConversationId, Guid UserMessageId, IReadOnlyList<HistoryTurn> History);
+
+/// <summary>An answer as it is stored, whatever happened to it (complete, stopped or failed).</summary>
+public sealed record AnswerRecord(
+    Guid Id, Guid ConversationId, string CreatorId, Guid ReplyTo, string Content, IReadOnlyList<Citation> Citations,
+    TokenUsage? Usage, string Status, bool Cached, int LatencyMs, string? Outcome, double? TopScore, string Model, DateTimeOffset CreatedAt);
+
+public sealed record TokenUsage(long? InputTokens, long? OutputTokens, long? TotalTokens);
+
+public sealed record ConversationRow
+{
+    public Guid Id { get; init; }
+    public string CreatorId { get; init; } = "";
+    public string Title { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+public sealed record MessageRow
+{
+    public Guid Id { get; init; }
+    public string Role { get; init; } = "";
+    public string Content { get; init; } = "";
+    public string Citations { get; init; } = "[]";
+    public string Status { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+    public short? FeedbackRating { get; init; }
+    public string? FeedbackComment { get; init; }
+    public DateTimeOffset? FeedbackAt { get; init; }
+}
+
+public sealed record QuestionStat
+{
+    public string QuestionKey { get; init; } = "";
+    public string Example { get; init; } = "";
+    public long Count { get; init; }
+    public DateTimeOffset LastAskedAt { get; init; }
+    public double? BestScore { get; init; }
+}
+
+public sealed record InsightTotals
+{
+    public long Questions { get; init; }
+    public long Answered { get; init; }
+    public long NotCovered { get; init; }
+    public long RetrievalUnavailable { get; init; }
+    public long ThumbsUp { get; init; }
+    public long ThumbsDown { get; init; }
+}
+
+public sealed record ChatStats
+{
+    public long Conversations { get; init; }
+    public long Messages24h { get; init; }
+    public double? CacheHitRate { get; init; }
+}
+
+/// <summary>Conversations and messages in <c>chatdb</c>. Every read and write is scoped to its user.</summary>
+public sealed class ConversationStore(NpgsqlDataSource dataSource)
+{
+    private const string HistoryStatuses = "('complete', 'stopped')";
+
+    public async Task<TurnStart> StartTurnAsync(
+        Guid userId, string creatorSlug, Guid? conversationId, string question, string questionKey, string title,
+        int historyLimit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var messageId = Guid.CreateVersion7(now);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (conversationId is null)
+        {
+            var newId = Guid.CreateVersion7(now);
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                WITH conversation AS (
+                    INSERT INTO conversations (id, user_id, creator_id, title, created_at, updated_at)
+                    VALUES (@ConversationId, @UserId, @CreatorId, @Title, @Now, @Now)
+                )
+                INSERT INTO messages (id, conversation_id, creator_id, role, content, status, question_key, created_at)
+                VALUES (@MessageId, @ConversationId, @CreatorId, 'user', @Content, 'complete', @QuestionKey, @Now)
+                """,
+                new { ConversationId = newId, UserId = userId, CreatorId = creatorSlug, Title = title, Now = now, MessageId = messageId, Content = question, QuestionKey = questionKey },
+                cancellationToken: cancellationToken));
+            return new TurnStart(TurnStartStatus.Started, newId, messageId, []);
+        }
+
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            $"""
+            WITH conversation AS (
+                UPDATE conversations SET updated_at = @Now
+                WHERE id = @ConversationId AND user_id = @UserId AND creator_id = @CreatorId
+                RETURNING id
+            )
+            INSERT INTO messages (id, conversation_id, creator_id, role, content, status, question_key, created_at)
+            SELECT @MessageId, conversation.id, @CreatorId, 'user', @Content, 'complete', @QuestionKey, @Now FROM conversation
+            RETURNING id;
+
+            SELECT creator_id FROM conversations WHERE id = @ConversationId AND user_id = @UserId;
+
+            SELECT role AS Role, content AS Content FROM messages
+            WHERE conversation_id = @ConversationId AND id <> @MessageId AND status IN {HistoryStatuses} AND content <> ''
+              AND EXISTS (SELECT 1 FROM conversations WHERE id = @ConversationId AND user_id = @UserId)
+            ORDER BY created_at DESC, id DESC
+            LIMIT @HistoryLimit;
+            """,
+            new { ConversationId = conversationId, UserId = userId, CreatorId = creatorSlug, Now = now, MessageId = messageId, Content = question, QuestionKey = questionKey, HistoryLimit = historyLimit },
+            cancellationToken: cancellationToken));
+        var inserted = (await results.ReadAsync<Guid>()).Any();
+        var owner = await results.ReadSingleOrDefaultAsync<string>();
+        var history = (await results.ReadAsync<(string Role, string Content)>()).Reverse().Select(t => new HistoryTurn(t.Role, t.Content)).ToList();
+        if (!inserted)
+        {
+            return new TurnStart(owner is null ? TurnStartStatus.ConversationNotFound : TurnStartStatus.WrongCreator, conversationId.Value, Guid.Empty, []);
+        }
+
+        return new TurnStart(TurnStartStatus.Started, conversationId.Value, messageId, history);
+    }
+
+    public async Task SaveAnswerAsync(AnswerRecord answer, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO messages (id, conversation_id, creator_id, role, content, citations, usage, status, cached, latency_ms,
+                                  reply_to, outcome, top_score, model, created_at)
+            VALUES (@Id, @ConversationId, @CreatorId, 'assistant', @Content, @Citations::jsonb, @Usage::jsonb, @Status, @Cached, @LatencyMs,
+                    @ReplyTo, @Outcome, @TopScore, @Model, @CreatedAt)
+            """,
+            new
+            {
+                answer.Id, answer.ConversationId, answer.CreatorId, answer.Content,
+                Citations = JsonSerializer.Serialize(answer.Citations, Microsoft.Extensions.Hosting.ApiJson.Options),
+                Usage = answer.Usage is null ? null : JsonSerializer.Serialize(answer.Usage, Microsoft.Extensions.Hosting.ApiJson.Options),
+                answer.Status, answer.Cached, answer.LatencyMs, answer.ReplyTo, answer.Outcome,
+                TopScore = answer.TopScore is { } score ? (float?)score : null,
+                answer.Model, answer.CreatedAt,
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<ConversationRow>> ListConversationsAsync(
+        Guid userId, string? creatorSlug, (DateTimeOffset UpdatedAt, Guid Id)? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ConversationRow>(new CommandDefinition(
+            """
+            SELECT id AS Id, creator_id AS CreatorId, title AS Title, created_at AS CreatedAt, updated_at AS UpdatedAt
+            FROM conversations
+            WHERE user_id = @UserId
+              AND (@CreatorId::text IS NULL OR creator_id = @CreatorId)
+              AND (@AfterAt::timestamptz IS NULL OR (updated_at, id) < (@AfterAt, @AfterId))
+            ORDER BY updated_at DESC, id DESC
+            LIMIT @Limit
+            """,
+            new { UserId = userId, CreatorId = creatorSlug, AfterAt = after?.UpdatedAt, AfterId = after?.Id ?? Guid.Empty, Limit = limit },
+            cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>The conversation's messages, oldest first; null when it is not this user's.</summary>
+    public async Task<IReadOnlyList<MessageRow>?> GetMessagesAsync(Guid userId, Guid conversationId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            """
+            SELECT 1 FROM conversations WHERE id = @ConversationId AND user_id = @UserId;
+
+            SELECT * FROM (
+                SELECT m.id AS Id, m.role AS Role, m.content AS Content, m.citations::text AS Citations, m.status AS Status,
+                       m.created_at AS CreatedAt, m.feedback_rating AS FeedbackRating, m.feedback_comment AS FeedbackComment,
+                       m.feedback_at AS FeedbackAt
+                FROM messages m JOIN conversations c ON c.id = m.conversation_id
+                WHERE m.conversation_id = @ConversationId AND c.user_id = @UserId
+                ORDER BY m.created_at DESC, m.id DESC
+                LIMIT @Limit
+            ) recent
+            ORDER BY CreatedAt, Id;
+            """,
+            new { ConversationId = conversationId, UserId = userId, Limit = limit },
+            cancellationToken: cancellationToken));
+        if (!(await results.ReadAsync<int>()).Any())
+        {
+            return null;
+        }
+
+        return (await results.ReadAsync<MessageRow>()).AsList();
+    }
+
+    public async Task<bool> DeleteConversationAsync(Guid userId, Guid conversationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM conversations WHERE id = @ConversationId AND user_id = @UserId",
+            new { ConversationId = conversationId, UserId = userId }, cancellationToken: cancellationToken)) > 0;
+    }
+
+    /// <returns>The message's role when it is this user's (feedback saved only for assistant messages), else null.</returns>
+    public async Task<string?> SetFeedbackAsync(Guid userId, Guid messageId, short rating, string? comment, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            """
+            WITH target AS (
+                SELECT m.id, m.role FROM messages m JOIN conversations c ON c.id = m.conversation_id
+                WHERE m.id = @MessageId AND c.user_id = @UserId
+            ), updated AS (
+                UPDATE messages SET feedback_rating = @Rating, feedback_comment = @Comment, feedback_at = @Now
+                WHERE id IN (SELECT id FROM target WHERE role = 'assistant')
+                RETURNING id
+            )
+            SELECT role FROM target
+            """,
+            new { MessageId = messageId, UserId = userId, Rating = rating, Comment = comment, Now = now },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<(InsightTotals Totals, IReadOnlyList<QuestionStat> Top, IReadOnlyList<QuestionStat> Unanswered)> InsightsAsync(
+        string creatorSlug, DateTimeOffset since, int limit, double lowConfidenceScore, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            """
+            SELECT count(*) FILTER (WHERE q.role = 'user') AS Questions,
+                   count(*) FILTER (WHERE a.outcome = 'answered') AS Answered,
+                   count(*) FILTER (WHERE a.outcome = 'not_covered') AS NotCovered,
+                   count(*) FILTER (WHERE a.outcome = 'retrieval_unavailable') AS RetrievalUnavailable,
+                   count(*) FILTER (WHERE a.feedback_rating = 1) AS ThumbsUp,
+                   count(*) FILTER (WHERE a.feedback_rating = -1) AS ThumbsDown
+            FROM messages q LEFT JOIN messages a ON a.reply_to = q.id
+            WHERE q.creator_id = @CreatorId AND q.role = 'user' AND q.created_at >= @Since;
+
+            SELECT question_key AS QuestionKey, (array_agg(content ORDER BY created_at DESC))[1] AS Example,
+                   count(*) AS Count, max(created_at) AS LastAskedAt, NULL::double precision AS BestScore
+            FROM messages
+            WHERE creator_id = @CreatorId AND role = 'user' AND created_at >= @Since AND question_key <> ''
+            GROUP BY question_key
+            ORDER BY count(*) DESC, max(created_at) DESC
+            LIMIT @Limit;
+
+            SELECT q.question_key AS QuestionKey, (array_agg(q.content ORDER BY q.created_at DESC))[1] AS Example,
+                   count(*) AS Count, max(q.created_at) AS LastAskedAt, max(a.top_score)::double precision AS BestScore
+            FROM messages q JOIN messages a ON a.reply_to = q.id
+            WHERE q.creator_id = @CreatorId AND q.role = 'user' AND q.created_at >= @Since AND q.question_key <> ''
+              AND a.status = 'complete'
+              AND (a.outcome = 'not_covered' OR (a.outcome = 'answered' AND a.top_score < @LowScore))
+            GROUP BY q.question_key
+            ORDER BY count(*) DESC, max(q.created_at) DESC
+            LIMIT @Limit;
+            """,
+            new { CreatorId = creatorSlug, Since = since, Limit = limit, LowScore = lowConfidenceScore },
+            cancellationToken: cancellationToken));
+        var totals = await results.ReadSingleAsync<InsightTotals>();
+        var top = (await results.ReadAsync<QuestionStat>()).AsList();
+        var unanswered = (await results.ReadAsync<QuestionStat>()).AsList();
+        return (totals, top, unanswered);
+    }
+
+    public async Task<ChatStats> StatsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<ChatStats>(new CommandDefinition(
+            """
+            SELECT (SELECT count(*) FROM conversations) AS Conversations,
+                   (SELECT count(*) FROM messages WHERE created_at >= @Since) AS Messages24h,
+                   (SELECT avg(CASE WHEN cached THEN 1.0 ELSE 0.0 END)::double precision FROM messages
+                    WHERE role = 'assistant' AND created_at >= @Since AND status = 'complete'
+                      AND outcome IN ('answered', 'not_covered')) AS CacheHitRate
+            """,
+            new { Since = since }, cancellationToken: cancellationToken));
+    }
+}

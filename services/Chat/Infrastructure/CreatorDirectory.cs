@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using CreatorChat.Chat.Model;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace CreatorChat.Chat.Infrastructure;
+
+public enum LookupStatus
+{
+    Found,
+    NotFound,
+    Unavailable,
+}
+
+public sealed record CreatorLookup(LookupStatus Status, CreatorProfile? Creator)
+{
+    public static readonly CreatorLookup NotFound = new(LookupStatus.NotFound, null);
+    public static readonly CreatorLookup Unavailable = new(LookupStatus.Unavailable, null);
+}
+
+/// <summary>
+/// Creators as the creator service knows them (persona included). Answers are remembered for a short
+/// while (<see cref="ChatServiceOptions.CreatorCacheDuration"/>): every chat turn needs the persona, and a
+/// persona edit taking half a minute to reach the bot is a fair price for not calling the creator
+/// service on every message. Concurrent lookups of one creator share a single call.
+/// </summary>
+public sealed class CreatorDirectory(IHttpClientFactory clients, IOptions<ChatServiceOptions> options, TimeProvider timeProvider, ILogger<CreatorDirectory> logger)
+{
+    public const string HttpClientName = "creator";
+
+    private readonly ConcurrentDictionary<string, Memo<CreatorLookup>> _creators = new(StringComparer.Ordinal);
+    private Memo<IReadOnlyList<CreatorProfile>?>? _active;
+
+    public async Task<CreatorLookup> FindAsync(string slug, CancellationToken cancellationToken)
+    {
+        if (!SlugRules.IsValid(slug))
+        {
+            return CreatorLookup.NotFound;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var memo = _creators.AddOrUpdate(
+            slug,
+            (key, arg) => new Memo<CreatorLookup>(arg.Self.FetchAsync(key), arg.Now + arg.Self.Ttl),
+            (key, existing, arg) => existing.IsFresh(arg.Now) ? existing : new Memo<CreatorLookup>(arg.Self.FetchAsync(key), arg.Now + arg.Self.Ttl),
+            (Self: this, Now: now));
+        var result = await memo.Value.WaitAsync(cancellationToken);
+        if (result.Status == LookupStatus.Unavailable)
+        {
+            _creators.TryRemove(new KeyValuePair<string, Memo<CreatorLookup>>(slug, memo)); // never remember an outage
+        }
+
+        return result;
+    }
+
+    /// <summary>Active creators (for <c>/v1/models</c>); null when the creator service cannot be reached.</summary>
+    public async Task<IReadOnlyList<CreatorProfile>?> ListActiveAsync(CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var memo = _active;
+        if (memo is null || !memo.IsFresh(now))
+        {
+            memo = new Memo<IReadOnlyList<CreatorProfile>?>(FetchActiveAsync(), now + Ttl);
+            _active = memo;
+        }
+
+        var result = await memo.Value.WaitAsync(cancellationToken);
+        if (result is null)
+        {
+            Interlocked.CompareExchange(ref _active, null, memo);
+        }
+
+        return result;
+    }
+
+    private TimeSpan Ttl => options.Value.CreatorCacheDuration;
+
+    // Shared by concurrent callers, so it runs on its own budget (the HttpClient pipeline's timeouts), not one caller's token.
+    private async Task<CreatorLookup> FetchAsync(string slug)
+    {
+        try
+        {
+            using var response = await clients.CreateClient(HttpClientName)
+                .GetAsync(new Uri($"/internal/v1/creators/{Uri.EscapeDataString(slug)}", UriKind.Relative), CancellationToken.None);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return CreatorLookup.NotFound;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                logger.LogWarning("Creator service answered {Status} for creator {Slug}", (int)response.StatusCode, slug);
+                return CreatorLookup.Unavailable;
+            }
+
+            var profile = await response.Content.ReadFromJsonAsync<CreatorProfile>(Microsoft.Extensions.Hosting.ApiJson.Options, CancellationToken.None);
+            return profile is { IsActive: true } ? new CreatorLookup(LookupStatus.Found, profile) : CreatorLookup.NotFound;
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            logger.LogWarning("Creator service unreachable while loading creator {Slug}: {Reason}", slug, ex.GetType().Name);
+            return CreatorLookup.Unavailable;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Loading creator {Slug} failed unexpectedly", slug);
+            return CreatorLookup.Unavailable;
+        }
+    }
+
+    private async Task<IReadOnlyList<CreatorProfile>?> FetchActiveAsync()
+    {
+        var all = new List<CreatorProfile>();
+        string? after = null;
+        try
+        {
+            var client = clients.CreateClient(HttpClientName);
+            for (var page = 0; page < 100; page++)
+            {
+                var query = after is null ? "?limit=500" : $"?limit=500&after={Uri.EscapeDataString(after)}";
+                var batch = await client.GetFromJsonAsync<List<CreatorProfile>>(
+                    new Uri("/api/v1/creators" + query, UriKind.Relative), Microsoft.Extensions.Hosting.ApiJson.Options, CancellationToken.None);
+                if (batch is null || batch.Count == 0)
+                {
+                    break;
+                }
+
+                all.AddRange(batch.Select(c => c with { IsActive = true }));
+                if (batch.Count < 500)
+                {
+                    break;
+                }
+
+                after = batch[^1].Slug;
+            }
+
+            return all;
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            logger.LogWarning("Creator service unreachable while listing creators: {Reason}", ex.GetType().Name);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Listing creators failed unexpectedly");
+            return null;
+        }
+    }
+
+    internal static bool IsUnavailable(Exception ex) =>
+        ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or System.Text.Json.JsonException or TaskCanceledException;
+
+    private sealed record Memo<T>(Task<T> Value, DateTimeOffset ExpiresAt)
+    {
+        public bool IsFresh(DateTimeOffset now) => now < ExpiresAt;
+    }
+}
+
+/// <summary>The creator service's slug rule: 3–64 lowercase letters, digits and single inner hyphens.</summary>
+public static partial class SlugRules
+{
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{1,62}[a-z0-9])$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex Pattern();
+
+    public static bool IsValid(string? slug) => slug is not null && Pattern().IsMatch(slug) && !slug.Contains("--", StringComparison.Ordinal);
+}

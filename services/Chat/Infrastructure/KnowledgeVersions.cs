@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CreatorChat.Chat.Infrastructure;
+
+/// <summary>
+/// Each creator's knowledge version, the part of the answer-cache key that changes when a video is
+/// ingested, replaced or deleted. Remembered per replica and forgotten the moment retrieval
+/// announces a change on <see cref="Channel"/>; a time limit bounds staleness should a notification
+/// be lost, and everything is forgotten when the Redis connection comes back.
+/// </summary>
+public sealed class KnowledgeVersions(RetrievalClient retrieval, IOptions<ChatServiceOptions> options, TimeProvider timeProvider)
+{
+    public const string Channel = "creatorchat:knowledge-changed";
+
+    private readonly ConcurrentDictionary<string, Entry> _versions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _generations = new(StringComparer.Ordinal);
+
+    /// <summary>The creator's current version, or null when it cannot be known right now (then: no cache).</summary>
+    public async Task<string?> GetAsync(string creatorSlug, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (_versions.TryGetValue(creatorSlug, out var entry) && now < entry.ExpiresAt)
+        {
+            return entry.Version;
+        }
+
+        var generation = _generations.GetValueOrDefault(creatorSlug);
+        var version = await retrieval.KnowledgeVersionAsync(creatorSlug, cancellationToken);
+        // A change announced while we were asking may not be in this answer: don't remember it.
+        if (version is not null && _generations.GetValueOrDefault(creatorSlug) == generation)
+        {
+            _versions[creatorSlug] = new Entry(version, now + options.Value.KnowledgeVersionCacheDuration);
+        }
+
+        return version;
+    }
+
+    public void Invalidate(string creatorSlug)
+    {
+        _generations.AddOrUpdate(creatorSlug, 1, (_, g) => g + 1);
+        _versions.TryRemove(creatorSlug, out _);
+    }
+
+    public void InvalidateAll()
+    {
+        foreach (var slug in _versions.Keys)
+        {
+            Invalidate(slug);
+        }
+    }
+
+    private sealed record Entry(string Version, DateTimeOffset ExpiresAt);
+}
+
+/// <summary>Listens to retrieval's knowledge-change announcements for as long as the service runs.</summary>
+public sealed class KnowledgeChangeListener(IConnectionMultiplexer redis, KnowledgeVersions versions, ILogger<KnowledgeChangeListener> logger) : IHostedService
+{
+    private int _subscribed;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        redis.ConnectionRestored += OnConnectionRestored;
+        // SubscribeAsync would fail while Redis is down; the multiplexer re-subscribes by itself after
+        // reconnecting, so register the handler without waiting for the server.
+        _ = SubscribeAsync();
+        return Task.CompletedTask;
+    }
+
+    private async Task SubscribeAsync()
+    {
+        try
+        {
+            await redis.GetSubscriber().SubscribeAsync(KnowledgeVersions.Channel, (_, message) =>
+            {
+                var slug = (string?)message;
+                if (!string.IsNullOrWhiteSpace(slug))
+                {
+                    versions.Invalidate(slug.Trim());
+                    logger.LogDebug("Knowledge of creator {Slug} changed: cached answers retired", slug);
+                }
+            });
+            Volatile.Write(ref _subscribed, 1);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning("Not subscribed to {Channel} yet ({Reason}); cached knowledge versions expire by time until then", KnowledgeVersions.Channel, ex.Message);
+        }
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        // Announcements sent while we were disconnected are lost: start from scratch.
+        versions.InvalidateAll();
+        if (Volatile.Read(ref _subscribed) == 0)
+        {
+            _ = SubscribeAsync();
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        redis.ConnectionRestored -= OnConnectionRestored;
+        try
+        {
+            await redis.GetSubscriber().UnsubscribeAsync(KnowledgeVersions.Channel);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Shutting down while Redis is away: nothing to undo.
+        }
+    }
+}

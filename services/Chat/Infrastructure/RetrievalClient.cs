@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CreatorChat.Chat.Model;
+
+namespace CreatorChat.Chat.Infrastructure;
+
+/// <summary>Retrieval could not be asked (down, too slow, or its circuit is open).</summary>
+public sealed class RetrievalUnavailableException(string reason, Exception? inner = null) : Exception($"Retrieval is unavailable: {reason}", inner)
+{
+    public string Reason { get; } = reason;
+}
+
+public sealed record SearchResult(string KnowledgeVersion, IReadOnlyList<Passage> Passages);
+
+/// <summary>
+/// The retrieval service's internal API: search a creator's videos, and read the version of a
+/// creator's knowledge (bumped on every ingest, replace or delete). Searches are POSTs, so the
+/// HttpClient pipeline never retries them; its short attempt timeout and circuit breaker (see
+/// <c>Resilience:Http:Clients:retrieval</c>) turn an outage into a quick, honest answer.
+/// </summary>
+public sealed class RetrievalClient(IHttpClientFactory clients, ILogger<RetrievalClient> logger)
+{
+    public const string HttpClientName = "retrieval";
+    public const int MaxQueryLength = 1000;
+
+    public async Task<SearchResult> SearchAsync(string creatorSlug, string query, int k, double? minScore, CancellationToken cancellationToken)
+    {
+        var body = new SearchRequest(creatorSlug, query.Length > MaxQueryLength ? query[..MaxQueryLength] : query, k, minScore);
+        try
+        {
+            using var response = await clients.CreateClient(HttpClientName)
+                .PostAsJsonAsync(new Uri("/internal/v1/search", UriKind.Relative), body, Microsoft.Extensions.Hosting.ApiJson.Options, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return new SearchResult("none", []); // retrieval has never heard of this creator: no videos yet
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new RetrievalUnavailableException($"HTTP {(int)response.StatusCode}");
+            }
+
+            var payload = await response.Content.ReadFromJsonAsync<SearchResponse>(Microsoft.Extensions.Hosting.ApiJson.Options, cancellationToken)
+                          ?? throw new RetrievalUnavailableException("empty response");
+            var passages = new List<Passage>(payload.Results?.Count ?? 0);
+            foreach (var hit in payload.Results ?? [])
+            {
+                if (string.IsNullOrWhiteSpace(hit.VideoId) || string.IsNullOrWhiteSpace(hit.Text))
+                {
+                    continue;
+                }
+
+                passages.Add(new Passage(
+                    passages.Count + 1, hit.VideoId, string.IsNullOrWhiteSpace(hit.Title) ? hit.VideoId : hit.Title,
+                    Math.Max(0, hit.StartSeconds), Math.Max(hit.StartSeconds, hit.EndSeconds), hit.Text, hit.Score,
+                    string.IsNullOrWhiteSpace(hit.Url) ? DeepLink(hit.VideoId, hit.StartSeconds) : hit.Url));
+            }
+
+            return new SearchResult(VersionText(payload.KnowledgeVersion), passages);
+        }
+        catch (Exception ex) when (ex is not RetrievalUnavailableException && CreatorDirectory.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Search for creator {Slug} failed: {Reason}", creatorSlug, ex.GetType().Name);
+            throw new RetrievalUnavailableException(ex.GetType().Name, ex);
+        }
+    }
+
+    /// <summary>The creator's current knowledge version, or null when retrieval cannot tell.</summary>
+    public async Task<string?> KnowledgeVersionAsync(string creatorSlug, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await clients.CreateClient(HttpClientName)
+                .GetAsync(new Uri($"/internal/v1/creators/{Uri.EscapeDataString(creatorSlug)}/knowledge", UriKind.Relative), cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return "none";
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            var payload = await response.Content.ReadFromJsonAsync<KnowledgeResponse>(Microsoft.Extensions.Hosting.ApiJson.Options, cancellationToken);
+            return payload is null ? null : VersionText(payload.KnowledgeVersion);
+        }
+        catch (Exception ex) when (CreatorDirectory.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug("Knowledge version of {Slug} unavailable: {Reason}", creatorSlug, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    /// <summary>A YouTube link that opens the video at the passage's second.</summary>
+    public static string DeepLink(string videoId, double startSeconds) =>
+        $"https://youtu.be/{Uri.EscapeDataString(videoId)}?t={(int)Math.Max(0, Math.Floor(startSeconds))}";
+
+    // The version is opaque to chat: a number or a string, compared only for equality.
+    private static string VersionText(JsonElement version) => version.ValueKind switch
+    {
+        JsonValueKind.String => version.GetString() ?? "none",
+        JsonValueKind.Number => version.GetRawText(),
+        _ => "none",
+    };
+
+    private sealed record SearchRequest(
+        string CreatorId, string Query, int K,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double? MinScore);
+
+    private sealed record SearchResponse(JsonElement KnowledgeVersion, List<SearchHit>? Results);
+
+    private sealed record SearchHit(string? VideoId, string? Title, double StartSeconds, double EndSeconds, string? Text, double Score, string? Url);
+
+    private sealed record KnowledgeResponse(JsonElement KnowledgeVersion, long VideoCount, long ChunkCount);
+}

@@ -1,0 +1,433 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using CreatorChat.Chat.Infrastructure;
+using CreatorChat.Chat.Llm;
+using CreatorChat.Chat.Model;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CreatorChat.Chat.Pipeline;
+
+/// <summary>
+/// One chat turn, whatever the transport: load the creator's persona, save the question, answer from
+/// the cache or from the creator's videos (search → prompt → model, streamed), map the passage
+/// markers to citations, and save the answer — complete, stopped (client gone or stop) or failed
+/// (model down) — before the transport is told the turn ended.
+/// </summary>
+public sealed partial class ChatPipeline(
+    CreatorDirectory creators,
+    ConversationStore store,
+    RetrievalClient retrieval,
+    KnowledgeVersions knowledge,
+    AnswerCache cache,
+    IChatClient model,
+    ActiveStreams streams,
+    ChatMetrics metrics,
+    IOptions<ChatServiceOptions> options,
+    IOptions<ChatModelOptions> modelOptions,
+    TimeProvider timeProvider,
+    ILogger<ChatPipeline> logger)
+{
+    public const string RetrievalUnavailableAnswer =
+        "I can't search my videos right now, so I can't give you an answer I could back up with them. " +
+        "Please ask me again in a minute or two.";
+
+    public const string ModelUnavailableDetail =
+        "The answer could not be generated: the model is not responding right now. Your question was saved; please try again shortly.";
+
+    public const string SaveFailedDetail = "The answer could not be saved. Please try again.";
+
+    private static readonly TimeSpan SaveBudget = TimeSpan.FromSeconds(10);
+
+    private readonly string _modelId = model.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
+
+    public string ModelId => _modelId;
+
+    /// <summary>Checks the creator and conversation and saves the question. Nothing has been streamed yet.</summary>
+    public async Task<(PreparedTurn? Turn, TurnProblem? Problem)> PrepareAsync(TurnRequest request, CancellationToken cancellationToken)
+    {
+        var startedAt = timeProvider.GetTimestamp();
+        var lookup = await creators.FindAsync(request.CreatorSlug, cancellationToken);
+        if (lookup.Status == LookupStatus.NotFound)
+        {
+            return (null, new TurnProblem(StatusCodes.Status404NotFound, "Creator not found", $"No creator '{request.CreatorSlug}'."));
+        }
+
+        if (lookup.Status == LookupStatus.Unavailable)
+        {
+            return (null, new TurnProblem(StatusCodes.Status503ServiceUnavailable, "Creator unavailable",
+                "The creator's profile cannot be loaded right now. Please try again shortly."));
+        }
+
+        var creator = lookup.Creator!;
+        var question = request.Message.Trim();
+        var questionKey = TextAnalysis.NormalizeQuestion(question);
+        var historyLimit = Math.Max(0, options.Value.HistoryMessages);
+        if (!request.Persist)
+        {
+            var context = ConversationContext.Select(request.History ?? [], question, historyLimit);
+            return (new PreparedTurn(request, creator, question, questionKey, context, null, null, Guid.CreateVersion7(timeProvider.GetUtcNow()), startedAt), null);
+        }
+
+        var start = await store.StartTurnAsync(
+            request.UserId, creator.Slug, request.ConversationId, question, questionKey, Title(question), historyLimit,
+            timeProvider.GetUtcNow(), cancellationToken);
+        switch (start.Status)
+        {
+            case TurnStartStatus.ConversationNotFound:
+                return (null, new TurnProblem(StatusCodes.Status404NotFound, "Conversation not found", $"No conversation '{request.ConversationId}'."));
+            case TurnStartStatus.WrongCreator:
+                return (null, new TurnProblem(StatusCodes.Status400BadRequest, "Conversation is with another creator",
+                    "This conversation is with another creator: start a new conversation to talk to this one.",
+                    new Dictionary<string, string[]> { ["conversation_id"] = ["The conversation belongs to another creator."] }));
+        }
+
+        var turnContext = ConversationContext.Select(start.History, question, historyLimit);
+        return (new PreparedTurn(request, creator, question, questionKey, turnContext, start.ConversationId, start.UserMessageId,
+            Guid.CreateVersion7(timeProvider.GetUtcNow()), startedAt), null);
+    }
+
+    /// <summary>
+    /// Answers a prepared turn into <paramref name="sink"/>. Cancelling <paramref name="cancellationToken"/>
+    /// (client gone, stop) ends the answer as <c>stopped</c> with what was produced so far.
+    /// </summary>
+    public async Task<TurnResult> GenerateAsync(PreparedTurn turn, ITurnSink sink, CancellationToken cancellationToken)
+    {
+        using var lease = streams.Begin();
+        using var activity = ChatMetrics.ActivitySource.StartActivity("chat.turn");
+        activity?.SetTag("creatorchat.creator", turn.Creator.Slug);
+        activity?.SetTag("creatorchat.transport", turn.Request.Transport);
+        activity?.SetTag("creatorchat.conversation_id", turn.ConversationId?.ToString());
+
+        var state = new TurnState();
+        TurnResult result;
+        try
+        {
+            result = await AnswerAsync(turn, sink, state, cancellationToken);
+        }
+        catch (Exception ex) when (IsStop(ex, cancellationToken))
+        {
+            result = await EndStoppedAsync(turn, sink, state);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A bug or an unforeseen failure: the fan gets an error event / 503, never a hung stream.
+            LogUnexpected(ex, turn.Creator.Slug);
+            result = new TurnResult(turn.ConversationId, turn.AnswerId, state.Tracker?.Text ?? "", [], false, null, MessageStatuses.Failed,
+                null, _modelId, "The answer could not be generated. Please try again.");
+            await SaveAsync(turn, result, state.TopScore, CancellationToken.None);
+            await TryAsync(() => sink.FailAsync(result, CancellationToken.None));
+        }
+
+        var elapsed = timeProvider.GetElapsedTime(turn.StartedAt);
+        metrics.Turn(turn.Request.Transport, result.Status, result.Outcome, result.Cached, elapsed, state.TimeToFirstToken);
+        activity?.SetTag("creatorchat.status", result.Status);
+        activity?.SetTag("creatorchat.outcome", result.Outcome);
+        activity?.SetTag("creatorchat.cached", result.Cached);
+        if (result.Failed)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, result.ErrorDetail);
+        }
+
+        return result;
+    }
+
+    private async Task<TurnResult> AnswerAsync(PreparedTurn turn, ITurnSink sink, TurnState state, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var slug = turn.Creator.Slug;
+        var cacheable = turn.Request.MaxOutputTokens is null;
+        var contextKey = ConversationContext.CacheKey(turn.Context);
+        var persona = PersonaFingerprint(turn.Creator);
+
+        if (cacheable)
+        {
+            var version = await knowledge.GetAsync(slug, cancellationToken);
+            if (version is null)
+            {
+                metrics.CacheLookup("skipped");
+            }
+            else
+            {
+                var (_, hit) = await cache.GetAsync(AnswerCache.Key(slug, version, _modelId, persona, turn.QuestionKey, contextKey));
+                if (hit is not null)
+                {
+                    return await ServeAsync(turn, sink, state, hit.Text, hit.Citations, hit.Outcome, hit.TopScore, cached: true, usage: null, hit.Model, cancellationToken);
+                }
+            }
+        }
+
+        SearchResult search;
+        using (var searchActivity = ChatMetrics.ActivitySource.StartActivity("chat.search"))
+        {
+            try
+            {
+                search = await retrieval.SearchAsync(slug, ConversationContext.SearchQuery(turn.Context, turn.Question),
+                    Math.Clamp(settings.PassageCount, 1, 20), settings.MinScore, cancellationToken);
+                searchActivity?.SetTag("creatorchat.passages", search.Passages.Count);
+            }
+            catch (RetrievalUnavailableException ex)
+            {
+                searchActivity?.SetStatus(ActivityStatusCode.Error, ex.Reason);
+                metrics.RetrievalFailed(ex.Reason);
+                return await ServeAsync(turn, sink, state, RetrievalUnavailableAnswer, [], TurnOutcomes.RetrievalUnavailable, null, cached: false, usage: null, "none", cancellationToken);
+            }
+        }
+
+        var passages = search.Passages;
+        var topScore = passages.Count == 0 ? (double?)null : passages.Max(p => p.Score);
+        var tracker = new CitationTracker(passages);
+        state.Tracker = tracker;
+        state.TopScore = topScore;
+
+        var prompt = PromptBuilder.Build(turn.Creator, passages, turn.Context, turn.Question);
+        var (usage, failure, finishReason) = await StreamModelAsync(turn, prompt, tracker, sink, state, cancellationToken);
+        var rest = tracker.Complete();
+        if (rest.Length > 0)
+        {
+            await WriteAsync(sink, state, turn, rest, cancellationToken);
+        }
+
+        var citations = tracker.Citations();
+        var text = tracker.Text;
+        if (failure is not null)
+        {
+            LogModelFailed(failure, slug, failure.GetType().Name);
+            var failed = new TurnResult(turn.ConversationId, turn.AnswerId, text, citations, false, usage, MessageStatuses.Failed,
+                null, _modelId, ModelUnavailableDetail);
+            await SaveAsync(turn, failed, topScore, CancellationToken.None);
+            await TryAsync(() => sink.FailAsync(failed, CancellationToken.None));
+            return failed;
+        }
+
+        var outcome = citations.Count > 0 ? TurnOutcomes.Answered : TurnOutcomes.NotCovered;
+        var result = new TurnResult(turn.ConversationId, turn.AnswerId, text, citations, false, usage, MessageStatuses.Complete, outcome, _modelId, null,
+            finishReason == ChatFinishReason.Length ? "length" : "stop");
+        if (!await SaveAsync(turn, result, topScore, cancellationToken))
+        {
+            return await SaveFailedAsync(turn, sink, result);
+        }
+
+        await sink.CompleteAsync(result, cancellationToken);
+        if (cacheable)
+        {
+            await cache.SetAsync(AnswerCache.Key(slug, search.KnowledgeVersion, _modelId, persona, turn.QuestionKey, contextKey),
+                new CachedAnswer(text, citations, outcome, topScore, _modelId));
+        }
+
+        return result;
+    }
+
+    /// <summary>Streams the model's answer through the citation tracker into the sink.</summary>
+    private async Task<(TokenUsage? Usage, Exception? Failure, ChatFinishReason? FinishReason)> StreamModelAsync(
+        PreparedTurn turn, IReadOnlyList<ChatMessage> prompt, CitationTracker tracker, ITurnSink sink, TurnState state, CancellationToken cancellationToken)
+    {
+        var idle = modelOptions.Value.IdleTimeout;
+        using var modelCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        modelCancellation.CancelAfter(idle);
+        var chatOptions = new ChatOptions { MaxOutputTokens = turn.Request.MaxOutputTokens, ModelId = _modelId };
+        UsageDetails? usage = null;
+        ChatFinishReason? finish = null;
+
+        IAsyncEnumerator<ChatResponseUpdate>? updates = null;
+        try
+        {
+            updates = model.GetStreamingResponseAsync(prompt, chatOptions, modelCancellation.Token).GetAsyncEnumerator(modelCancellation.Token);
+            var next = updates.MoveNextAsync();
+            while (true)
+            {
+                if (!next.IsCompleted)
+                {
+                    // The model is thinking: show what we have before waiting.
+                    await sink.FlushAsync(cancellationToken);
+                }
+
+                bool more;
+                try
+                {
+                    more = await next;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return (ToUsage(usage), ex is OperationCanceledException ? new TimeoutException($"The model was silent for {idle}.", ex) : ex, finish);
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                modelCancellation.CancelAfter(idle);
+                var update = updates.Current;
+                finish = update.FinishReason ?? finish;
+                foreach (var content in update.Contents)
+                {
+                    if (content is UsageContent u)
+                    {
+                        (usage ??= new UsageDetails()).Add(u.Details);
+                    }
+                }
+
+                var text = update.Text;
+                if (!string.IsNullOrEmpty(text))
+                {
+                    var visible = tracker.Append(text);
+                    if (visible.Length > 0)
+                    {
+                        await WriteAsync(sink, state, turn, visible, cancellationToken);
+                    }
+                }
+
+                next = updates.MoveNextAsync();
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && updates is null)
+        {
+            return (null, ex, null); // the model client could not even start
+        }
+        finally
+        {
+            if (updates is not null)
+            {
+                try
+                {
+                    await updates.DisposeAsync();
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
+                {
+                    // Abandoning a stream the server already broke.
+                }
+            }
+        }
+
+        return (ToUsage(usage), null, finish);
+    }
+
+    private async Task<TurnResult> ServeAsync(
+        PreparedTurn turn, ITurnSink sink, TurnState state, string text, IReadOnlyList<Citation> citations, string outcome,
+        double? topScore, bool cached, TokenUsage? usage, string modelId, CancellationToken cancellationToken)
+    {
+        state.Tracker = null;
+        state.FixedText = text;
+        state.FixedCitations = citations;
+        state.TopScore = topScore;
+        await WriteAsync(sink, state, turn, text, cancellationToken);
+        var result = new TurnResult(turn.ConversationId, turn.AnswerId, text, citations, cached, usage, MessageStatuses.Complete, outcome, modelId, null);
+        if (!await SaveAsync(turn, result, topScore, cancellationToken))
+        {
+            return await SaveFailedAsync(turn, sink, result);
+        }
+
+        await sink.CompleteAsync(result, cancellationToken);
+        return result;
+    }
+
+    private async Task<TurnResult> EndStoppedAsync(PreparedTurn turn, ITurnSink sink, TurnState state)
+    {
+        string text;
+        IReadOnlyList<Citation> citations;
+        if (state.Tracker is { } tracker)
+        {
+            tracker.Complete();
+            text = tracker.Text;
+            citations = tracker.Citations();
+        }
+        else
+        {
+            text = state.Delivered ? state.FixedText ?? "" : "";
+            citations = state.Delivered ? state.FixedCitations ?? [] : [];
+        }
+
+        var result = new TurnResult(turn.ConversationId, turn.AnswerId, text, citations, false, null, MessageStatuses.Stopped,
+            citations.Count > 0 ? TurnOutcomes.Answered : null, _modelId, null);
+        await SaveAsync(turn, result, state.TopScore, CancellationToken.None);
+        await TryAsync(() => sink.CompleteAsync(result, CancellationToken.None)); // a WebSocket client that said stop is still listening
+        return result;
+    }
+
+    private async Task<TurnResult> SaveFailedAsync(PreparedTurn turn, ITurnSink sink, TurnResult result)
+    {
+        var failed = result with { Status = MessageStatuses.Failed, ErrorDetail = SaveFailedDetail };
+        await TryAsync(() => sink.FailAsync(failed, CancellationToken.None));
+        return failed;
+    }
+
+    private async ValueTask WriteAsync(ITurnSink sink, TurnState state, PreparedTurn turn, string text, CancellationToken cancellationToken)
+    {
+        state.TimeToFirstToken ??= timeProvider.GetElapsedTime(turn.StartedAt);
+        await sink.DeltaAsync(text, cancellationToken);
+        state.Delivered = true;
+    }
+
+    /// <returns>False when the answer could not be saved (the database is down).</returns>
+    private async Task<bool> SaveAsync(PreparedTurn turn, TurnResult result, double? topScore, CancellationToken cancellationToken)
+    {
+        if (!turn.Request.Persist || turn.ConversationId is null || turn.UserMessageId is null)
+        {
+            return true;
+        }
+
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(SaveBudget);
+        try
+        {
+            await store.SaveAnswerAsync(new AnswerRecord(
+                turn.AnswerId, turn.ConversationId.Value, turn.Creator.Slug, turn.UserMessageId.Value, result.Text, result.Citations,
+                result.Usage, result.Status, result.Cached, (int)Math.Min(int.MaxValue, timeProvider.GetElapsedTime(turn.StartedAt).TotalMilliseconds),
+                result.Outcome, topScore, result.Model, timeProvider.GetUtcNow()), budget.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException ||
+                                   (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            LogSaveFailed(ex, turn.AnswerId, result.Status);
+            return false;
+        }
+    }
+
+    private static async Task TryAsync(Func<ValueTask> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or WebSocketException or InvalidOperationException)
+        {
+            // The client is gone; the answer is saved, which is what matters.
+        }
+    }
+
+    /// <summary>The client went away (or asked to stop): everything that fails from here is a consequence.</summary>
+    private static bool IsStop(Exception ex, CancellationToken cancellationToken) =>
+        cancellationToken.IsCancellationRequested ||
+        ex is IOException or WebSocketException or ObjectDisposedException or Microsoft.AspNetCore.Connections.ConnectionAbortedException;
+
+    private static TokenUsage? ToUsage(UsageDetails? usage) =>
+        usage is null ? null : new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.TotalTokenCount ?? usage.InputTokenCount + usage.OutputTokenCount);
+
+    public static string PersonaFingerprint(CreatorProfile creator) =>
+        string.Join('\u001F', creator.Name, creator.Specialty ?? "", creator.Persona ?? "");
+
+    /// <summary>A conversation is titled after its first question.</summary>
+    public static string Title(string question) => TextAnalysis.Truncate(TextAnalysis.CollapseWhitespace(question), ChatLimits.TitleMaxLength);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answer for creator {Slug} failed: the model is unavailable ({ErrorType})")]
+    private partial void LogModelFailed(Exception exception, string slug, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Answer for creator {Slug} failed unexpectedly")]
+    private partial void LogUnexpected(Exception exception, string slug);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Answer {AnswerId} ({Status}) could not be saved")]
+    private partial void LogSaveFailed(Exception exception, Guid answerId, string status);
+
+    private sealed class TurnState
+    {
+        public CitationTracker? Tracker { get; set; }
+        public string? FixedText { get; set; }
+        public IReadOnlyList<Citation>? FixedCitations { get; set; }
+        public double? TopScore { get; set; }
+        public bool Delivered { get; set; }
+        public TimeSpan? TimeToFirstToken { get; set; }
+    }
+}
