@@ -95,7 +95,10 @@ public static partial class OfflineAnswerComposer
             return NotCovered(context, normalized, best.Score > 0 ? best.Passage.Title : null);
         }
 
-        var chosen = Choose(candidates, best);
+        // Other videos may add to the answer only when they speak to the question nearly as well.
+        var relevance = candidates.GroupBy(c => c.Passage).ToDictionary(g => g.Key, g => Relevance(g, idf));
+        var bar = relevance[best.Passage] * 0.6;
+        var chosen = Choose(candidates.Where(c => relevance[c.Passage] >= bar).ToList(), best);
         return Write(context, normalized, chosen);
     }
 
@@ -161,6 +164,12 @@ public static partial class OfflineAnswerComposer
         }
     }
 
+    private static double Relevance(IEnumerable<Candidate> passageSentences, Dictionary<string, double> idf)
+    {
+        var present = new HashSet<string>(passageSentences.SelectMany(c => c.Terms), StringComparer.Ordinal);
+        return idf.Where(t => present.Contains(t.Key)).Sum(t => t.Value);
+    }
+
     /// <summary>How much of the question (by weight) the best passage speaks to.</summary>
     private static double Coverage(IEnumerable<Candidate> passageSentences, Dictionary<string, double> idf)
     {
@@ -190,7 +199,7 @@ public static partial class OfflineAnswerComposer
                 break;
             }
 
-            if (perPassage.GetValueOrDefault(candidate.Passage.Number) >= 2)
+            if (perPassage.GetValueOrDefault(candidate.Passage.Number) >= (candidate.Passage == best.Passage ? 3 : 2))
             {
                 continue;
             }

@@ -33,6 +33,14 @@ public sealed class CitationTracker(IReadOnlyList<Passage> passages)
     public string Append(string fragment)
     {
         var output = new StringBuilder(fragment.Length + 4);
+        Process(fragment, output);
+        var text = output.ToString();
+        _answer.Append(text);
+        return text;
+    }
+
+    private void Process(string fragment, StringBuilder output)
+    {
         foreach (var c in fragment)
         {
             if (_pending.Length == 0)
@@ -61,13 +69,9 @@ public sealed class CitationTracker(IReadOnlyList<Passage> passages)
                 var literal = _pending.ToString();
                 _pending.Clear();
                 output.Append(literal[0]);
-                output.Append(Append(literal[1..]));
+                Process(literal[1..], output); // the rest may hold a real marker: "[a [1]"
             }
         }
-
-        var text = output.ToString();
-        _answer.Append(text);
-        return text;
     }
 
     /// <summary>Ends the stream: anything held back is released as text.</summary>

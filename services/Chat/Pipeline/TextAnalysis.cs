@@ -39,8 +39,10 @@ public static class TextAnalysis
         var normalized = text.Normalize(NormalizationForm.FormKC);
         var builder = new StringBuilder(Math.Min(normalized.Length, MaxKeyLength));
         var pendingSpace = false;
-        foreach (var rune in normalized.EnumerateRunes())
+        foreach (var original in normalized.EnumerateRunes())
         {
+            // Full-width ASCII (common from CJK keyboards) folds to ASCII even where the runtime has no Unicode normalisation data.
+            var rune = original.Value is >= 0xFF01 and <= 0xFF5E ? new Rune(original.Value - 0xFEE0) : original;
             if (Rune.IsLetterOrDigit(rune))
             {
                 if (pendingSpace && builder.Length > 0)
