@@ -1,0 +1,71 @@
+using CreatorChat.Retrieval.Infrastructure;
+using CreatorChat.Retrieval.Infrastructure.Creators;
+using CreatorChat.Retrieval.Infrastructure.Data;
+using CreatorChat.Retrieval.Model;
+using CreatorChat.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CreatorChat.Retrieval.Apis;
+
+/// <summary>
+/// Service-to-service routes (service tokens only; the gateway never forwards <c>/internal/**</c>):
+/// search for chat, and the knowledge version and counts per creator.
+/// </summary>
+public static class InternalKnowledgeApi
+{
+    public static IEndpointRouteBuilder MapInternalKnowledgeApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/internal/v1").ExcludeFromDescription().RequireAuthorization(PlatformPolicies.Service);
+        api.MapPost("/search", Search);
+        api.MapGet("/creators/{slug}/knowledge", GetKnowledge);
+        api.MapGet("/knowledge", ListKnowledge);
+        return app;
+    }
+
+    /// <summary>
+    /// <c>{creator_id, query, k, min_score?}</c> → <c>{knowledge_version, results}</c>. The creator's existence is
+    /// the caller's concern (chat has already loaded it); an unknown creator simply has no knowledge.
+    /// </summary>
+    public static async Task<Results<Ok<InternalSearchResponse>, ValidationProblem>> Search(
+        InternalSearchRequest request, KnowledgeSearch search, SearchOptions options, CancellationToken cancellationToken)
+    {
+        var errors = KnowledgeApi.ValidateQuery(request.Query, request.K?.ToString(System.Globalization.CultureInfo.InvariantCulture), options, out var k);
+        if (!CreatorSlug.IsValid(request.CreatorId))
+        {
+            errors["creator_id"] = ["A creator slug is required."];
+        }
+
+        if (request.MinScore is { } min && (!float.IsFinite(min) || min < -1 || min > 1))
+        {
+            errors["min_score"] = ["Must be between -1 and 1."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var outcome = await search.SearchAsync(request.CreatorId!, request.Query!.Trim(), k, request.MinScore ?? options.DefaultMinScore, cancellationToken);
+        return TypedResults.Ok(new InternalSearchResponse(outcome.KnowledgeVersion, outcome.Results));
+    }
+
+    public static async Task<Results<Ok<KnowledgeView>, ProblemHttpResult>> GetKnowledge(
+        string slug, KnowledgeRepository repository, CancellationToken cancellationToken)
+    {
+        if (!CreatorSlug.IsValid(slug))
+        {
+            return KnowledgeApi.CreatorNotFound(slug);
+        }
+
+        return TypedResults.Ok(KnowledgeView.From(await repository.GetKnowledgeAsync(slug, cancellationToken)));
+    }
+
+    /// <summary>Knowledge of several creators at once (<c>?creator_id=a&amp;creator_id=b</c>), or of all that have any.</summary>
+    public static async Task<Ok<IReadOnlyList<KnowledgeView>>> ListKnowledge(
+        KnowledgeRepository repository, CancellationToken cancellationToken, [FromQuery(Name = "creator_id")] string[]? creatorIds = null)
+    {
+        var states = await repository.ListKnowledgeAsync(creatorIds is { Length: > 0 } ? creatorIds : null, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<KnowledgeView>>(states.Select(KnowledgeView.From).ToList());
+    }
+}

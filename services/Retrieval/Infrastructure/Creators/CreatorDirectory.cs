@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace CreatorChat.Retrieval.Infrastructure.Creators;
+
+/// <summary>What retrieval needs to know about a creator: that it exists, is active, and who owns it.</summary>
+public sealed record CreatorProfile(Guid Id, string Slug, string Name, Guid? OwnerId, bool IsActive);
+
+public sealed record CreatorDirectoryOptions
+{
+    public TimeSpan FoundTtl { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Short, so a creator created a moment ago becomes usable almost at once.</summary>
+    public TimeSpan NotFoundTtl { get; init; } = TimeSpan.FromSeconds(3);
+}
+
+/// <summary>The creator service could not be asked.</summary>
+public sealed class CreatorDirectoryUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Looks creators up in the creator service (<c>GET http://creator/internal/v1/creators/{slug}</c>, signed with
+/// a service token by ServiceDefaults) and caches answers briefly: ownership rarely changes, and a
+/// bulk upload of 80 videos should not cost 80 round trips.
+/// </summary>
+public sealed class CreatorDirectory(IHttpClientFactory clients, IMemoryCache cache, CreatorDirectoryOptions options)
+{
+    public const string ClientName = "creator";
+
+    public async Task<CreatorProfile?> FindAsync(string slug, CancellationToken cancellationToken)
+    {
+        var key = "creator:" + slug;
+        if (cache.TryGetValue(key, out CreatorProfile? cached))
+        {
+            return cached;
+        }
+
+        var profile = await FetchAsync(slug, cancellationToken);
+        cache.Set(key, profile, profile is null ? options.NotFoundTtl : options.FoundTtl);
+        return profile;
+    }
+
+    /// <summary>Drops a cached answer (tests, or after an ownership change is known).</summary>
+    public void Forget(string slug) => cache.Remove("creator:" + slug);
+
+    private async Task<CreatorProfile?> FetchAsync(string slug, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await clients.CreateClient(ClientName)
+                .GetAsync(new Uri($"http://creator/internal/v1/creators/{Uri.EscapeDataString(slug)}"), cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new CreatorDirectoryUnavailableException($"The creator service answered {(int)response.StatusCode} for '{slug}'.");
+            }
+
+            var profile = await response.Content.ReadFromJsonAsync<CreatorProfile>(ApiJson.Options, cancellationToken);
+            return profile is { IsActive: true } ? profile : null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException or System.Text.Json.JsonException)
+        {
+            throw new CreatorDirectoryUnavailableException($"The creator service could not be reached: {ex.Message}", ex);
+        }
+    }
+}

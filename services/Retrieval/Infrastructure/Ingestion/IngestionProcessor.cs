@@ -1,0 +1,70 @@
+using CreatorChat.Retrieval.Infrastructure.Embeddings;
+using CreatorChat.Retrieval.Infrastructure.VectorStores;
+using CreatorChat.Retrieval.Model;
+using CreatorChat.Retrieval.Model.Captions;
+using CreatorChat.Retrieval.Model.Chunking;
+
+namespace CreatorChat.Retrieval.Infrastructure.Ingestion;
+
+/// <summary>The job's input itself is unusable; trying again cannot help.</summary>
+public sealed class IngestionRejectedException(string message) : Exception(message);
+
+public sealed record IngestionOutput(int CueCount, int ChunkCount);
+
+/// <summary>
+/// Turns one video's transcript into stored chunk vectors: parse → chunk → embed (in batches) → upsert,
+/// all under the job's generation, so nothing becomes searchable until the job is activated. Running it
+/// twice for the same job writes the same point ids: a retry after a crash simply overwrites.
+/// </summary>
+public sealed class IngestionProcessor(Embedder embedder, IVectorStore store, VectorCollectionGate gate, ChunkingOptions chunking)
+{
+    public const int EmbedBatch = 64;
+
+    /// <summary>What the embedding model sees for a chunk: the video title gives short passages their topic.</summary>
+    public static string EmbeddingText(string title, string text) => title + "\n\n" + text;
+
+    public async Task<IngestionOutput> ProcessAsync(IngestionJob job, string transcript, Action<float> progress, CancellationToken cancellationToken)
+    {
+        if (!CaptionFormats.TryParse(job.Format, out var format))
+        {
+            throw new IngestionRejectedException($"Unknown transcript format '{job.Format}'.");
+        }
+
+        var parsed = CaptionParser.Parse(transcript, format);
+        if (parsed.Problem(format) is { } problem)
+        {
+            throw new IngestionRejectedException(problem);
+        }
+
+        progress(0.05f);
+        var chunks = TranscriptChunker.Chunk(parsed.Cues, chunking);
+        if (chunks.Count == 0)
+        {
+            throw new IngestionRejectedException("The transcript contains no spoken text.");
+        }
+
+        progress(0.1f);
+        await gate.EnsureAsync(cancellationToken);
+
+        var records = new List<VectorRecord>(chunks.Count);
+        for (var start = 0; start < chunks.Count; start += EmbedBatch)
+        {
+            var batch = chunks.Skip(start).Take(EmbedBatch).ToList();
+            var vectors = await embedder.EmbedAsync(batch.Select(c => EmbeddingText(job.Title, c.Text)).ToList(), cancellationToken);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var chunk = batch[i];
+                records.Add(new VectorRecord(
+                    VectorRecord.IdFor(job.CreatorId, job.VideoId, job.Id, chunk.Sequence),
+                    job.CreatorId, job.VideoId, job.Id, chunk.Sequence, vectors[i],
+                    new ChunkPayload(job.Title, job.Url, chunk.StartSeconds, chunk.EndSeconds, chunk.Text)));
+            }
+
+            progress(0.1f + (0.7f * Math.Min(chunks.Count, start + EmbedBatch) / chunks.Count));
+        }
+
+        await store.UpsertAsync(records, cancellationToken);
+        progress(0.95f);
+        return new IngestionOutput(parsed.Cues.Count, chunks.Count);
+    }
+}

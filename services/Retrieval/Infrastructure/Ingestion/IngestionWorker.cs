@@ -1,0 +1,380 @@
+using System.Diagnostics;
+using CreatorChat.Retrieval.Infrastructure.Data;
+using CreatorChat.Retrieval.Infrastructure.Knowledge;
+using CreatorChat.Retrieval.Model;
+using Npgsql;
+
+namespace CreatorChat.Retrieval.Infrastructure.Ingestion;
+
+public sealed record IngestionOptions
+{
+    /// <summary>Run the worker in this replica (every replica does by default; jobs are shared through Postgres).</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Jobs one replica processes at the same time.</summary>
+    public int Concurrency { get; init; } = 2;
+
+    /// <summary>How long a claimed job stays this replica's without a heartbeat; after that another replica takes it.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the lease is renewed (and progress saved) while a job runs.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Idle workers look for jobs at least this often (new jobs also wake them at once via LISTEN/NOTIFY).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Attempts before a job that keeps failing transiently (or keeps crashing its replica) is given up.</summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Finished jobs are forgotten after this long (GET /jobs/{id} answers 404 afterwards).</summary>
+    public TimeSpan FinishedJobRetention { get; init; } = TimeSpan.FromDays(7);
+}
+
+/// <summary>
+/// Processes ingestion jobs from Postgres in every replica. A job is claimed with <c>FOR UPDATE SKIP
+/// LOCKED</c> and a lease that a heartbeat renews; if the replica dies, the lease runs out and another
+/// replica claims the job again (attempts are counted, so a job that crashes every replica is
+/// eventually given up). On a graceful shutdown running jobs are handed back at once. A job that fails
+/// only fails itself: bad input fails permanently with the reason, transient errors retry with backoff.
+/// </summary>
+public sealed partial class IngestionWorker(
+    KnowledgeRepository repository,
+    IngestionProcessor processor,
+    VectorCleanupRunner cleanups,
+    KnowledgeNotifier notifier,
+    NpgsqlDataSource dataSource,
+    IngestionOptions options,
+    RetrievalTelemetry telemetry,
+    TimeProvider timeProvider,
+    ILogger<IngestionWorker> logger) : BackgroundService
+{
+    public const string NotifyChannel = KnowledgeRepository.IngestionChannel;
+
+    private readonly string _owner = $"{Truncate(Environment.MachineName, 64)}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+
+    /// <summary>This replica's lease-owner id (host:pid:random).</summary>
+    public string Owner => _owner;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Enabled)
+        {
+            return;
+        }
+
+        var loops = new List<Task> { ListenAsync(stoppingToken), MaintainAsync(stoppingToken) };
+        for (var i = 0; i < Math.Max(1, options.Concurrency); i++)
+        {
+            loops.Add(ProcessLoopAsync(stoppingToken));
+        }
+
+        await Task.WhenAll(loops);
+    }
+
+    /// <summary>Wakes idle workers now (this replica enqueued a job).</summary>
+    public void Wake()
+    {
+        if (_wake.CurrentCount < options.Concurrency)
+        {
+            _wake.Release(options.Concurrency);
+        }
+    }
+
+    private async Task ProcessLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var job = await repository.ClaimNextAsync(_owner, options.LeaseDuration, stoppingToken);
+                if (job is null)
+                {
+                    await _wake.WaitAsync(options.PollInterval, stoppingToken);
+                    continue;
+                }
+
+                await RunAsync(job, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                LogDatabaseUnavailable(logger, ex.Message);
+                await Delay(options.PollInterval, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Runs one claimed job to its end (public for tests that drive the worker step by step).</summary>
+    public async Task RunAsync(ClaimedJob claimed, CancellationToken stoppingToken)
+    {
+        var job = claimed.Job;
+        using var activity = RetrievalTelemetry.ActivitySource.StartActivity("ingest video");
+        activity?.SetTag("creatorchat.creator_id", job.CreatorId);
+        activity?.SetTag("creatorchat.video_id", job.VideoId);
+        activity?.SetTag("creatorchat.job_id", job.Id.ToString());
+        var started = Stopwatch.GetTimestamp();
+
+        if (job.Attempts > options.MaxAttempts)
+        {
+            await FailAsync(job, claimed.LeaseOwner, $"Gave up after {options.MaxAttempts} attempts: {job.Error ?? "the service stopped while processing it"}");
+            telemetry.JobFinished("failed", Stopwatch.GetElapsedTime(started), 0);
+            return;
+        }
+
+        using var jobCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var progress = new ProgressBox();
+        var leaseLost = false;
+        using var heartbeatStop = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(job.Id, claimed.LeaseOwner, progress, () =>
+        {
+            leaseLost = true;
+            jobCancellation.Cancel();
+        }, heartbeatStop.Token);
+
+        LogStarted(logger, job.Id, job.CreatorId, job.VideoId, job.Attempts);
+        try
+        {
+            IngestionOutput output;
+            try
+            {
+                output = await processor.ProcessAsync(job, claimed.Transcript, progress.Report, jobCancellation.Token);
+            }
+            finally
+            {
+                await heartbeatStop.CancelAsync();
+                await heartbeat;
+            }
+
+            var activation = await repository.ActivateAsync(job.Id, claimed.LeaseOwner, output.CueCount, output.ChunkCount, CancellationToken.None);
+            switch (activation.Outcome)
+            {
+                case ActivationOutcome.Activated:
+                    LogSucceeded(logger, job.Id, job.CreatorId, job.VideoId, output.CueCount, output.ChunkCount, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    telemetry.JobFinished("succeeded", Stopwatch.GetElapsedTime(started), output.CueCount);
+                    await notifier.NotifyAsync(job.CreatorId);
+                    break;
+                case ActivationOutcome.Superseded:
+                    LogSuperseded(logger, job.Id, job.VideoId);
+                    telemetry.JobFinished("superseded", Stopwatch.GetElapsedTime(started), 0);
+                    break;
+                default:
+                    LogLeaseLost(logger, job.Id);
+                    telemetry.JobFinished("lease_lost", Stopwatch.GetElapsedTime(started), 0);
+                    return;
+            }
+
+            await cleanups.RunDueAsync(CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Graceful shutdown: hand the job back so another replica starts it now, not after the lease.
+            await Quietly(() => repository.ReleaseAsync(job.Id, claimed.LeaseOwner, CancellationToken.None));
+            LogReleased(logger, job.Id);
+        }
+        catch (OperationCanceledException) when (leaseLost)
+        {
+            LogLeaseLost(logger, job.Id);
+            telemetry.JobFinished("lease_lost", Stopwatch.GetElapsedTime(started), 0);
+        }
+        catch (IngestionRejectedException ex)
+        {
+            await FailAsync(job, claimed.LeaseOwner, ex.Message);
+            telemetry.JobFinished("failed", Stopwatch.GetElapsedTime(started), 0);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var reason = Describe(ex);
+            if (job.Attempts >= options.MaxAttempts)
+            {
+                await FailAsync(job, claimed.LeaseOwner, $"Gave up after {job.Attempts} attempts: {reason}");
+                telemetry.JobFinished("failed", Stopwatch.GetElapsedTime(started), 0);
+            }
+            else
+            {
+                var delay = TimeSpan.FromTicks(options.RetryBaseDelay.Ticks * (1L << Math.Min(job.Attempts - 1, 6)));
+                LogRetrying(logger, ex, job.Id, delay, reason);
+                await Quietly(() => repository.RetryLaterAsync(job.Id, claimed.LeaseOwner, reason, delay, CancellationToken.None));
+                telemetry.JobFinished("retry", Stopwatch.GetElapsedTime(started), 0);
+            }
+        }
+    }
+
+    private async Task FailAsync(IngestionJob job, string owner, string reason)
+    {
+        LogFailed(logger, job.Id, job.CreatorId, job.VideoId, reason);
+        var cleanup = await repository.FailAsync(job.Id, owner, reason, CancellationToken.None);
+        if (cleanup is not null)
+        {
+            await cleanups.RunDueAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task HeartbeatAsync(Guid jobId, string owner, ProgressBox progress, Action onLost, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.HeartbeatInterval, timeProvider, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                if (!await repository.HeartbeatAsync(jobId, owner, progress.Value, options.LeaseDuration, stop))
+                {
+                    onLost();
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                // The lease is still ours until it expires; the next beat tries again.
+                LogDatabaseUnavailable(logger, ex.Message);
+            }
+        }
+    }
+
+    // Postgres LISTEN: a job enqueued by any replica wakes idle workers everywhere immediately.
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                connection.Notification += (_, _) => Wake();
+                await using (var listen = new NpgsqlCommand($"LISTEN {NotifyChannel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                Wake(); // anything enqueued while not listening
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
+            {
+                LogDatabaseUnavailable(logger, ex.Message);
+                await Delay(options.PollInterval, stoppingToken);
+            }
+        }
+    }
+
+    // Vector clean-ups that could not run inline, and forgetting old finished jobs.
+    private async Task MaintainAsync(CancellationToken stoppingToken)
+    {
+        var nextPrune = timeProvider.GetUtcNow();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await cleanups.RunDueAsync(stoppingToken);
+                if (timeProvider.GetUtcNow() >= nextPrune)
+                {
+                    var pruned = await repository.PruneFinishedJobsAsync(options.FinishedJobRetention, stoppingToken);
+                    if (pruned > 0)
+                    {
+                        LogPruned(logger, pruned);
+                    }
+
+                    nextPrune = timeProvider.GetUtcNow() + TimeSpan.FromHours(1);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                LogDatabaseUnavailable(logger, ex.Message);
+            }
+
+            await Delay(TimeSpan.FromSeconds(15), stoppingToken);
+        }
+    }
+
+    private async Task Delay(TimeSpan delay, CancellationToken cancellationToken) =>
+        await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+    private async Task Quietly(Func<Task> action)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await action().WaitAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            // The lease expiry covers it: another attempt will happen.
+            LogDatabaseUnavailable(logger, ex.Message);
+        }
+    }
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        VectorStores.EmbeddingSpaceMismatchException => ex.Message,
+        VectorStores.VectorStoreException => "The vector store failed: " + ex.Message,
+        NpgsqlException => "The database was unavailable.",
+        System.ClientModel.ClientResultException c => $"The embedding service failed (HTTP {c.Status}).",
+        HttpRequestException => "The embedding service could not be reached.",
+        _ => "An unexpected error occurred (" + ex.GetType().Name + ").",
+    };
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+
+    private sealed class ProgressBox
+    {
+        private float _value;
+
+        public float Value => Volatile.Read(ref _value);
+
+        public void Report(float value) => Volatile.Write(ref _value, Math.Clamp(value, 0f, 1f));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} started: {CreatorId}/{VideoId} (attempt {Attempt})")]
+    private static partial void LogStarted(ILogger logger, Guid jobId, string creatorId, string videoId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} succeeded: {CreatorId}/{VideoId}, {Cues} cues, {Chunks} chunks in {ElapsedMs:0} ms")]
+    private static partial void LogSucceeded(ILogger logger, Guid jobId, string creatorId, string videoId, int cues, int chunks, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion job {JobId} failed: {CreatorId}/{VideoId}: {Reason}")]
+    private static partial void LogFailed(ILogger logger, Guid jobId, string creatorId, string videoId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion job {JobId} will be retried in {Delay}: {Reason}")]
+    private static partial void LogRetrying(ILogger logger, Exception exception, Guid jobId, TimeSpan delay, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} was superseded (video {VideoId} re-uploaded or deleted); its chunks are discarded")]
+    private static partial void LogSuperseded(ILogger logger, Guid jobId, string videoId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion job {JobId} is no longer held by this replica; stopped working on it")]
+    private static partial void LogLeaseLost(ILogger logger, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} handed back for another replica (shutting down)")]
+    private static partial void LogReleased(ILogger logger, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Forgot {Count} finished ingestion jobs")]
+    private static partial void LogPruned(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion worker: database unavailable ({Reason}); retrying")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string reason);
+}

@@ -1,0 +1,119 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using CreatorChat.Retrieval.Infrastructure.Creators;
+using CreatorChat.Retrieval.Infrastructure.Data;
+using CreatorChat.Retrieval.Infrastructure.Embeddings;
+using CreatorChat.Retrieval.Infrastructure.Ingestion;
+using CreatorChat.Retrieval.Infrastructure.Knowledge;
+using CreatorChat.Retrieval.Infrastructure.VectorStores;
+using CreatorChat.Retrieval.Model.Chunking;
+using CreatorChat.ServiceDefaults.Data;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using OpenAI;
+using OpenAI.Embeddings;
+
+namespace CreatorChat.Retrieval.Infrastructure;
+
+public static class RetrievalServiceExtensions
+{
+    /// <summary>
+    /// Everything retrieval runs on. Configuration (all optional):
+    /// <c>ConnectionStrings:embeddings</c> (OpenAI-compatible embeddings; else the offline embedder),
+    /// <c>ConnectionStrings:qdrant_http</c> (Qdrant; else the embedded store),
+    /// <c>Retrieval:Embeddings:Dimensions</c>, <c>Retrieval:VectorStore:*</c>, <c>Retrieval:Ingestion:*</c>,
+    /// <c>Retrieval:Search:*</c>, <c>Retrieval:Chunking:*</c>, <c>Retrieval:Creators:*</c>, <c>Retrieval:Reporting:*</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddRetrieval(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        T Options<T>(string section) where T : new() => configuration.GetSection(section).Get<T>() ?? new T();
+
+        services.AddSingleton(Options<IngestionOptions>("Retrieval:Ingestion"));
+        services.AddSingleton(Options<SearchOptions>("Retrieval:Search"));
+        services.AddSingleton(Options<ChunkingOptions>("Retrieval:Chunking"));
+        services.AddSingleton(Options<CreatorDirectoryOptions>("Retrieval:Creators"));
+        services.AddSingleton(Options<KnowledgeReportingOptions>("Retrieval:Reporting"));
+
+        services.AddMemoryCache();
+        services.AddSingleton<RetrievalTelemetry>();
+        services.AddSingleton<KnowledgeRepository>();
+        services.AddHttpClient(CreatorDirectory.ClientName);
+        services.AddSingleton<CreatorDirectory>();
+        services.AddSingleton<KnowledgeAccess>();
+
+        AddEmbeddings(builder);
+        AddVectorStore(builder);
+
+        services.AddSingleton<VectorCollectionGate>();
+        services.AddSingleton<KnowledgeChangedSignal>();
+        services.AddSingleton<KnowledgeNotifier>();
+        services.AddSingleton<IngestionProcessor>();
+        services.AddSingleton<VectorCleanupRunner>();
+        services.AddSingleton<KnowledgeSearch>();
+        services.AddSingleton<IngestionWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngestionWorker>());
+        services.AddSingleton<KnowledgeCountReporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<KnowledgeCountReporter>());
+
+        services.AddExceptionHandler<RetrievalExceptionHandler>();
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "vector-store", sp => new VectorStoreHealthCheck(sp.GetRequiredService<VectorCollectionGate>()),
+            HealthStatus.Unhealthy, [HealthTags.Ready], TimeSpan.FromSeconds(10)));
+        return builder;
+    }
+
+    private static void AddEmbeddings(IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(EmbeddingConnection.Name);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            var dimensions = builder.Configuration.GetValue("Retrieval:Embeddings:Dimensions", HashingEmbeddingGenerator.DefaultDimensions);
+            builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new HashingEmbeddingGenerator(dimensions));
+        }
+        else
+        {
+            var connection = EmbeddingConnection.Parse(connectionString);
+            var options = builder.Configuration.GetSection("Retrieval:Embeddings").Get<OpenAIEmbeddingOptions>() ?? new OpenAIEmbeddingOptions();
+            builder.Services.AddHttpClient(EmbeddingConnection.Name, client => client.Timeout = Timeout.InfiniteTimeSpan);
+            builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
+            {
+                var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(EmbeddingConnection.Name);
+                var client = new EmbeddingClient(connection.Model, new ApiKeyCredential(connection.Key ?? "unused"), new OpenAIClientOptions
+                {
+                    Endpoint = connection.Endpoint,
+                    Transport = new HttpClientPipelineTransport(http),
+                    RetryPolicy = new ClientRetryPolicy(maxRetries: 0), // OpenAIEmbeddingGenerator retries, honouring Retry-After
+                    NetworkTimeout = TimeSpan.FromSeconds(100),
+                });
+                return new OpenAIEmbeddingGenerator(
+                    client, connection, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OpenAIEmbeddingGenerator>>());
+            });
+        }
+
+        builder.Services.AddSingleton<Embedder>();
+    }
+
+    private static void AddVectorStore(IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(QdrantConnection.Name);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            var options = builder.Configuration.GetSection("Retrieval:VectorStore").Get<EmbeddedVectorStoreOptions>() ?? new EmbeddedVectorStoreOptions();
+            builder.Services.AddSingleton(options);
+            builder.Services.AddSingleton<EmbeddedVectorStore>(sp => new EmbeddedVectorStore(
+                sp.GetRequiredService<NpgsqlDataSource>(), options, sp.GetRequiredService<ILogger<EmbeddedVectorStore>>()));
+            builder.Services.AddSingleton<IVectorStore>(sp => sp.GetRequiredService<EmbeddedVectorStore>());
+        }
+        else
+        {
+            var connection = QdrantConnection.Parse(connectionString);
+            var options = builder.Configuration.GetSection("Retrieval:VectorStore").Get<QdrantVectorStoreOptions>() ?? new QdrantVectorStoreOptions();
+            builder.Services.AddHttpClient("qdrant", connection.Configure);
+            builder.Services.AddSingleton<IVectorStore>(sp =>
+                new QdrantVectorStore(sp.GetRequiredService<IHttpClientFactory>().CreateClient("qdrant"), options));
+        }
+    }
+}

@@ -1,0 +1,419 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using CreatorChat.Retrieval.Infrastructure.Embeddings;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CreatorChat.Retrieval.Infrastructure.VectorStores;
+
+public sealed record EmbeddedVectorStoreOptions
+{
+    /// <summary>Collection name; one per embedding space.</summary>
+    public string Collection { get; init; } = "chunks";
+
+    /// <summary>Vectors kept in memory across all creators before the least recently searched partitions are dropped.</summary>
+    public long MaxCachedVectors { get; init; } = 2_000_000;
+
+    /// <summary>Cores one search may use on a large partition.</summary>
+    public int MaxSearchParallelism { get; init; } = Math.Max(1, Math.Min(Environment.ProcessorCount, 4));
+
+    /// <summary>Rows per INSERT statement when upserting.</summary>
+    public int WriteBatchRows { get; init; } = 1000;
+}
+
+/// <summary>
+/// The default vector store: vectors are persisted in Postgres (<c>vector_points</c>, raw float32 in
+/// <c>bytea</c>), and each creator's partition is loaded into memory on first search and searched
+/// exactly with SIMD (<see cref="VectorPartition"/>).
+/// <para>
+/// Consistency across replicas: every write bumps the partition's <c>version</c> in the same transaction
+/// (the row lock serialises writers of one creator), stamps new rows with it as their <c>revision</c>, and
+/// records deletions in <c>vector_deletions</c> under it. Every search first reads the version (a primary-key
+/// lookup); when it moved, the replica loads only what changed since the version it holds — rows and
+/// deletions with a higher revision, read in one repeatable-read snapshot — so a replica always answers
+/// from a state that another replica committed, never from a stale one.
+/// </para>
+/// </summary>
+public sealed partial class EmbeddedVectorStore(
+    NpgsqlDataSource dataSource, EmbeddedVectorStoreOptions options, ILogger<EmbeddedVectorStore> logger) : IVectorStore
+{
+    private readonly ConcurrentDictionary<string, PartitionHolder> _partitions = new(StringComparer.Ordinal);
+    private EmbeddingSpace? _space;
+
+    public string Kind => "embedded";
+
+    public EmbeddedVectorStoreOptions Options => options;
+
+    /// <summary>Vectors currently held in memory by this replica.</summary>
+    public long CachedVectors => _partitions.Values.Sum(p => (long)(p.Snapshot?.Count ?? 0));
+
+    /// <summary>Bytes currently held in memory by this replica's partitions.</summary>
+    public long CachedBytes => _partitions.Values.Sum(p => p.Snapshot?.EstimatedBytes ?? 0);
+
+    public async Task EnsureCollectionAsync(EmbeddingSpace space, CancellationToken cancellationToken)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("The embedded vector store stores float32 little-endian vectors.");
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO vector_collections (name, model, dimensions, created_at) VALUES (@name, @model, @dimensions, now()) ON CONFLICT (name) DO NOTHING",
+            connection))
+        {
+            insert.Parameters.AddWithValue("name", options.Collection);
+            insert.Parameters.AddWithValue("model", space.Model);
+            insert.Parameters.AddWithValue("dimensions", space.Dimensions);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var select = new NpgsqlCommand("SELECT model, dimensions FROM vector_collections WHERE name = @name", connection);
+        select.Parameters.AddWithValue("name", options.Collection);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new VectorStoreException($"The vector collection '{options.Collection}' could not be created.");
+        }
+
+        var stored = new EmbeddingSpace(reader.GetString(0), reader.GetInt32(1));
+        if (stored != space)
+        {
+            throw new EmbeddingSpaceMismatchException(options.Collection, stored, space);
+        }
+
+        _space = space;
+    }
+
+    private EmbeddingSpace Space => _space ?? throw new InvalidOperationException("EnsureCollectionAsync must run before the store is used.");
+
+    public async Task UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken)
+    {
+        var space = Space;
+        foreach (var record in records)
+        {
+            if (record.Vector.Length != space.Dimensions)
+            {
+                throw new ArgumentException($"Chunk {record.Id} has {record.Vector.Length} dimensions; the collection holds {space}.", nameof(records));
+            }
+        }
+
+        foreach (var creator in records.GroupBy(r => r.CreatorId, StringComparer.Ordinal))
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var revision = await BumpVersionAsync(connection, transaction, creator.Key, create: true, cancellationToken);
+            foreach (var batch in creator.Chunk(options.WriteBatchRows))
+            {
+                await InsertBatchAsync(connection, transaction, creator.Key, revision!.Value, batch, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    private async Task InsertBatchAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string creatorId, long revision, VectorRecord[] batch, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO vector_points (collection, creator_id, id, video_id, generation, seq, revision, embedding, title, url, start_seconds, end_seconds, text)
+            SELECT @collection, @creator, u.id, u.video_id, u.generation, u.seq, @revision, u.embedding, u.title, u.url, u.start_seconds, u.end_seconds, u.text
+            FROM unnest(@ids, @videos, @generations, @seqs, @embeddings, @titles, @urls, @starts, @ends, @texts)
+                 AS u(id, video_id, generation, seq, embedding, title, url, start_seconds, end_seconds, text)
+            ON CONFLICT (collection, creator_id, id) DO UPDATE SET
+                video_id = excluded.video_id, generation = excluded.generation, seq = excluded.seq, revision = excluded.revision,
+                embedding = excluded.embedding, title = excluded.title, url = excluded.url,
+                start_seconds = excluded.start_seconds, end_seconds = excluded.end_seconds, text = excluded.text
+            """, connection, transaction);
+        command.Parameters.AddWithValue("collection", options.Collection);
+        command.Parameters.AddWithValue("creator", creatorId);
+        command.Parameters.AddWithValue("revision", revision);
+        command.Parameters.AddWithValue("ids", batch.Select(r => r.Id).ToArray());
+        command.Parameters.AddWithValue("videos", batch.Select(r => r.VideoId).ToArray());
+        command.Parameters.AddWithValue("generations", batch.Select(r => r.Generation).ToArray());
+        command.Parameters.AddWithValue("seqs", batch.Select(r => r.Sequence).ToArray());
+        command.Parameters.Add(new NpgsqlParameter("embeddings", NpgsqlDbType.Array | NpgsqlDbType.Bytea)
+        {
+            Value = batch.Select(r => MemoryMarshal.AsBytes(r.Vector.Span).ToArray()).ToArray(),
+        });
+        command.Parameters.AddWithValue("titles", batch.Select(r => r.Payload.Title).ToArray());
+        command.Parameters.Add(new NpgsqlParameter("urls", NpgsqlDbType.Array | NpgsqlDbType.Text)
+        {
+            Value = batch.Select(r => (object?)r.Payload.Url ?? DBNull.Value).ToArray(),
+        });
+        command.Parameters.AddWithValue("starts", batch.Select(r => r.Payload.StartSeconds).ToArray());
+        command.Parameters.AddWithValue("ends", batch.Select(r => r.Payload.EndSeconds).ToArray());
+        command.Parameters.AddWithValue("texts", batch.Select(r => r.Payload.Text).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task DeleteAsync(string creatorId, string videoId, IReadOnlyCollection<Guid>? generations, CancellationToken cancellationToken)
+    {
+        _ = Space;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var revision = await BumpVersionAsync(connection, transaction, creatorId, create: false, cancellationToken);
+        if (revision is null)
+        {
+            return; // nothing was ever stored for this creator
+        }
+
+        await using (var delete = new NpgsqlCommand(
+            """
+            DELETE FROM vector_points
+            WHERE collection = @collection AND creator_id = @creator AND video_id = @video
+              AND (@generations::uuid[] IS NULL OR generation = ANY(@generations))
+            """, connection, transaction))
+        {
+            AddScope(delete, creatorId);
+            delete.Parameters.AddWithValue("video", videoId);
+            delete.Parameters.Add(GenerationsParameter(generations));
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var record = new NpgsqlCommand(
+            """
+            INSERT INTO vector_deletions (collection, creator_id, revision, video_id, generations)
+            VALUES (@collection, @creator, @revision, @video, @generations)
+            """, connection, transaction))
+        {
+            AddScope(record, creatorId);
+            record.Parameters.AddWithValue("revision", revision.Value);
+            record.Parameters.AddWithValue("video", videoId);
+            record.Parameters.Add(GenerationsParameter(generations));
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<VectorMatch>> SearchAsync(VectorQuery query, CancellationToken cancellationToken)
+    {
+        var space = Space;
+        if (query.Vector.Length != space.Dimensions)
+        {
+            throw new ArgumentException($"The query has {query.Vector.Length} dimensions; the collection holds {space}.", nameof(query));
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var version = await ReadVersionAsync(connection, query.CreatorId, cancellationToken);
+        if (version is null)
+        {
+            return [];
+        }
+
+        var partition = await GetPartitionAsync(connection, query.CreatorId, version.Value, cancellationToken);
+        var hits = partition.Search(query.Vector.Span, query.Limit, query.MinScore, query.Generations, options.MaxSearchParallelism);
+        if (hits.Count == 0)
+        {
+            return [];
+        }
+
+        // Payloads come from Postgres for the few winners only: memory holds just vectors and ids.
+        var payloads = new Dictionary<Guid, (int Sequence, ChunkPayload Payload)>();
+        await using (var select = new NpgsqlCommand(
+            """
+            SELECT id, seq, title, url, start_seconds, end_seconds, text FROM vector_points
+            WHERE collection = @collection AND creator_id = @creator AND id = ANY(@ids)
+            """, connection))
+        {
+            AddScope(select, query.CreatorId);
+            select.Parameters.AddWithValue("ids", hits.Select(h => h.Id).ToArray());
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                payloads[reader.GetGuid(0)] = (reader.GetInt32(1), new ChunkPayload(
+                    reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetString(6)));
+            }
+        }
+
+        // A row deleted between the scan and the payload read is gone: leave it out.
+        return hits.Where(h => payloads.ContainsKey(h.Id))
+            .Select(h => new VectorMatch(h.Id, h.VideoId, h.Generation, payloads[h.Id].Sequence, payloads[h.Id].Payload, h.Score))
+            .ToList();
+    }
+
+    public async Task<long> CountAsync(string creatorId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM vector_points WHERE collection = @collection AND creator_id = @creator", connection);
+        AddScope(command, creatorId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Loads (or refreshes) a creator's partition now, e.g. to warm the cache; returns its size.</summary>
+    public async Task<int> WarmAsync(string creatorId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var version = await ReadVersionAsync(connection, creatorId, cancellationToken);
+        return version is null ? 0 : (await GetPartitionAsync(connection, creatorId, version.Value, cancellationToken)).Count;
+    }
+
+    private async Task<VectorPartition> GetPartitionAsync(NpgsqlConnection connection, string creatorId, long version, CancellationToken cancellationToken)
+    {
+        var holder = _partitions.GetOrAdd(creatorId, _ => new PartitionHolder());
+        holder.Touch();
+        if (holder.Snapshot is { } current && current.Version == version)
+        {
+            return current;
+        }
+
+        await holder.Refresh.WaitAsync(cancellationToken);
+        try
+        {
+            var snapshot = holder.Snapshot;
+            if (snapshot is not null && snapshot.Version >= version)
+            {
+                return snapshot; // another search refreshed it meanwhile
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            var from = snapshot?.Version ?? 0;
+            snapshot = await LoadChangesAsync(connection, creatorId, snapshot ?? VectorPartition.Empty(Space.Dimensions), cancellationToken);
+            holder.Snapshot = snapshot;
+            LogRefreshed(logger, creatorId, from, snapshot.Version, snapshot.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        finally
+        {
+            holder.Refresh.Release();
+        }
+
+        EvictIfOverBudget(creatorId);
+        return holder.Snapshot!;
+    }
+
+    private async Task<VectorPartition> LoadChangesAsync(NpgsqlConnection connection, string creatorId, VectorPartition current, CancellationToken cancellationToken)
+    {
+        // One snapshot of the database for the version, the deletions and the rows, so they agree.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var version = await ReadVersionAsync(connection, creatorId, cancellationToken, transaction) ?? 0;
+        if (version < current.Version)
+        {
+            current = VectorPartition.Empty(current.Dimensions); // the store was reset underneath us: start over
+        }
+
+        var deletions = new List<PartitionDeletion>();
+        if (current.Version > 0)
+        {
+            await using var select = new NpgsqlCommand(
+                """
+                SELECT video_id, generations FROM vector_deletions
+                WHERE collection = @collection AND creator_id = @creator AND revision > @from AND revision <= @to
+                ORDER BY revision
+                """, connection, transaction);
+            AddScope(select, creatorId);
+            select.Parameters.AddWithValue("from", current.Version);
+            select.Parameters.AddWithValue("to", version);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                deletions.Add(new PartitionDeletion(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<Guid[]>(1)));
+            }
+        }
+
+        var additions = new List<PartitionRow>();
+        await using (var select = new NpgsqlCommand(
+            """
+            SELECT id, video_id, generation, embedding FROM vector_points
+            WHERE collection = @collection AND creator_id = @creator AND revision > @from AND revision <= @to
+            """, connection, transaction))
+        {
+            AddScope(select, creatorId);
+            select.Parameters.AddWithValue("from", current.Version);
+            select.Parameters.AddWithValue("to", version);
+            await using var reader = await select.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetGuid(0);
+                var video = reader.GetString(1);
+                var generation = reader.GetGuid(2);
+                var bytes = await reader.GetFieldValueAsync<byte[]>(3, cancellationToken);
+                additions.Add(new PartitionRow(id, video, generation, MemoryMarshal.Cast<byte, float>(bytes).ToArray()));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return current.Apply(version, deletions, additions);
+    }
+
+    private void EvictIfOverBudget(string keep)
+    {
+        var total = CachedVectors;
+        if (total <= options.MaxCachedVectors)
+        {
+            return;
+        }
+
+        foreach (var (creator, holder) in _partitions.OrderBy(p => p.Value.LastUsed).ToList())
+        {
+            if (total <= options.MaxCachedVectors)
+            {
+                break;
+            }
+
+            if (creator == keep || holder.Snapshot is null)
+            {
+                continue;
+            }
+
+            total -= holder.Snapshot.Count;
+            _partitions.TryRemove(creator, out _);
+            LogEvicted(logger, creator, holder.Snapshot.Count);
+        }
+    }
+
+    private async Task<long?> BumpVersionAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string creatorId, bool create, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            create
+                ? """
+                  INSERT INTO vector_partitions (collection, creator_id, version) VALUES (@collection, @creator, 1)
+                  ON CONFLICT (collection, creator_id) DO UPDATE SET version = vector_partitions.version + 1
+                  RETURNING version
+                  """
+                : "UPDATE vector_partitions SET version = version + 1 WHERE collection = @collection AND creator_id = @creator RETURNING version",
+            connection, transaction);
+        AddScope(command, creatorId);
+        return (long?)await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private async Task<long?> ReadVersionAsync(NpgsqlConnection connection, string creatorId, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT version FROM vector_partitions WHERE collection = @collection AND creator_id = @creator", connection, transaction);
+        AddScope(command, creatorId);
+        return (long?)await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private void AddScope(NpgsqlCommand command, string creatorId)
+    {
+        command.Parameters.AddWithValue("collection", options.Collection);
+        command.Parameters.AddWithValue("creator", creatorId);
+    }
+
+    private static NpgsqlParameter GenerationsParameter(IReadOnlyCollection<Guid>? generations) =>
+        new("generations", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = generations is null ? DBNull.Value : generations.ToArray() };
+
+    private sealed class PartitionHolder
+    {
+        private long _lastUsed;
+
+        public SemaphoreSlim Refresh { get; } = new(1, 1);
+
+        public volatile VectorPartition? Snapshot;
+
+        public long LastUsed => Interlocked.Read(ref _lastUsed);
+
+        public void Touch() => Interlocked.Exchange(ref _lastUsed, Stopwatch.GetTimestamp());
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Vector partition {CreatorId} refreshed from revision {From} to {To}: {Rows} rows in {ElapsedMs:0.0} ms")]
+    private static partial void LogRefreshed(ILogger logger, string creatorId, long from, long to, int rows, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Vector partition {CreatorId} ({Rows} rows) evicted from memory (cache budget)")]
+    private static partial void LogEvicted(ILogger logger, string creatorId, int rows);
+}

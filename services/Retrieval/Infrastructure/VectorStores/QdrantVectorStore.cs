@@ -1,0 +1,380 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using CreatorChat.Retrieval.Infrastructure.Embeddings;
+
+namespace CreatorChat.Retrieval.Infrastructure.VectorStores;
+
+/// <summary><c>ConnectionStrings__qdrant_http</c>: <c>Endpoint=http://qdrant:6333;Key=…</c> (the key is sent as the <c>api-key</c> header).</summary>
+public sealed record QdrantConnection(Uri Endpoint, string? Key)
+{
+    public const string Name = "qdrant_http";
+
+    public static QdrantConnection Parse(string connectionString)
+    {
+        var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var endpoint = builder.TryGetValue("Endpoint", out var e) ? Convert.ToString(e, CultureInfo.InvariantCulture) : null;
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new InvalidOperationException("ConnectionStrings:qdrant_http needs Endpoint=<absolute http(s) URL of Qdrant's REST port>.");
+        }
+
+        var key = builder.TryGetValue("Key", out var k) ? Convert.ToString(k, CultureInfo.InvariantCulture) : null;
+        return new QdrantConnection(uri, string.IsNullOrEmpty(key) ? null : key);
+    }
+
+    public void Configure(HttpClient client)
+    {
+        client.BaseAddress = new Uri(Endpoint.ToString().TrimEnd('/') + "/");
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (Key is not null)
+        {
+            client.DefaultRequestHeaders.Add("api-key", Key);
+        }
+    }
+}
+
+public sealed record QdrantVectorStoreOptions
+{
+    public string Collection { get; init; } = "creatorchat_chunks";
+
+    /// <summary>Points per upsert request.</summary>
+    public int UpsertBatch { get; init; } = 256;
+}
+
+/// <summary>
+/// Qdrant over its REST API (no client library is available here). One collection for all creators,
+/// cosine distance, with keyword payload indexes on <c>creator_id</c> (a tenant index: Qdrant keeps each
+/// creator's points together), <c>video_id</c> and <c>generation</c>; every search and delete is filtered
+/// by creator. The embedding model and dimension are recorded in the collection's metadata and checked
+/// at start-up. Writes use <c>wait=true</c>, so a search right after a write sees it.
+/// </summary>
+public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions options) : IVectorStore
+{
+    public const string ModelKey = "embedding_model";
+    public const string DimensionsKey = "embedding_dimensions";
+
+    private static readonly string[] IndexedFields = ["creator_id", "video_id", "generation"];
+
+    private EmbeddingSpace? _space;
+
+    public string Kind => "qdrant";
+
+    private string CollectionPath => "collections/" + Uri.EscapeDataString(options.Collection);
+
+    public async Task EnsureCollectionAsync(EmbeddingSpace space, CancellationToken cancellationToken)
+    {
+        using (var exists = await SendAsync(HttpMethod.Get, $"{CollectionPath}/exists", null, cancellationToken))
+        {
+            if (!exists.RootElement.GetProperty("result").GetProperty("exists").GetBoolean())
+            {
+                await CreateCollectionAsync(space, cancellationToken);
+            }
+        }
+
+        using (var info = await SendAsync(HttpMethod.Get, CollectionPath, null, cancellationToken))
+        {
+            var config = info.RootElement.GetProperty("result").GetProperty("config");
+            var vectors = config.GetProperty("params").GetProperty("vectors");
+            var size = vectors.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt32() : -1;
+            var distance = vectors.TryGetProperty("distance", out var d) ? d.GetString() : null;
+            var model = config.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object &&
+                        metadata.TryGetProperty(ModelKey, out var m) && m.ValueKind == JsonValueKind.String
+                ? m.GetString()!
+                : "(not recorded)";
+            var stored = new EmbeddingSpace(model, size);
+            if (stored != space || distance != "Cosine")
+            {
+                throw new EmbeddingSpaceMismatchException(options.Collection, stored, space);
+            }
+        }
+
+        foreach (var field in IndexedFields)
+        {
+            var body = Json(w =>
+            {
+                w.WriteString("field_name", field);
+                w.WriteStartObject("field_schema");
+                w.WriteString("type", "keyword");
+                if (field == "creator_id")
+                {
+                    w.WriteBoolean("is_tenant", true);
+                }
+
+                w.WriteEndObject();
+            });
+            (await SendAsync(HttpMethod.Put, $"{CollectionPath}/index?wait=true", body, cancellationToken)).Dispose();
+        }
+
+        _space = space;
+    }
+
+    private async Task CreateCollectionAsync(EmbeddingSpace space, CancellationToken cancellationToken)
+    {
+        var body = Json(w =>
+        {
+            w.WriteStartObject("vectors");
+            w.WriteNumber("size", space.Dimensions);
+            w.WriteString("distance", "Cosine");
+            w.WriteEndObject();
+            w.WriteStartObject("metadata");
+            w.WriteString(ModelKey, space.Model);
+            w.WriteNumber(DimensionsKey, space.Dimensions);
+            w.WriteString("created_by", "creatorchat-retrieval");
+            w.WriteEndObject();
+        });
+        try
+        {
+            (await SendAsync(HttpMethod.Put, CollectionPath, body, cancellationToken)).Dispose();
+        }
+        catch (VectorStoreException ex) when (ex.Data["status"] is HttpStatusCode.Conflict)
+        {
+            // Another replica created it at the same moment; the check below compares its settings.
+        }
+    }
+
+    private EmbeddingSpace Space => _space ?? throw new InvalidOperationException("EnsureCollectionAsync must run before the store is used.");
+
+    public async Task UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken)
+    {
+        var space = Space;
+        foreach (var batch in records.Chunk(options.UpsertBatch))
+        {
+            var body = Json(w =>
+            {
+                w.WriteStartArray("points");
+                foreach (var record in batch)
+                {
+                    if (record.Vector.Length != space.Dimensions)
+                    {
+                        throw new ArgumentException($"Chunk {record.Id} has {record.Vector.Length} dimensions; the collection holds {space}.", nameof(records));
+                    }
+
+                    w.WriteStartObject();
+                    w.WriteString("id", record.Id.ToString("D"));
+                    w.WriteStartArray("vector");
+                    foreach (var value in record.Vector.Span)
+                    {
+                        w.WriteNumberValue(value);
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteStartObject("payload");
+                    w.WriteString("creator_id", record.CreatorId);
+                    w.WriteString("video_id", record.VideoId);
+                    w.WriteString("generation", record.Generation.ToString("D"));
+                    w.WriteNumber("seq", record.Sequence);
+                    w.WriteString("title", record.Payload.Title);
+                    if (record.Payload.Url is null)
+                    {
+                        w.WriteNull("url");
+                    }
+                    else
+                    {
+                        w.WriteString("url", record.Payload.Url);
+                    }
+
+                    w.WriteNumber("start_seconds", record.Payload.StartSeconds);
+                    w.WriteNumber("end_seconds", record.Payload.EndSeconds);
+                    w.WriteString("text", record.Payload.Text);
+                    w.WriteEndObject();
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            });
+            (await SendAsync(HttpMethod.Put, $"{CollectionPath}/points?wait=true", body, cancellationToken)).Dispose();
+        }
+    }
+
+    public async Task DeleteAsync(string creatorId, string videoId, IReadOnlyCollection<Guid>? generations, CancellationToken cancellationToken)
+    {
+        _ = Space;
+        if (generations is { Count: 0 })
+        {
+            return;
+        }
+
+        var body = Json(w =>
+        {
+            w.WriteStartObject("filter");
+            w.WriteStartArray("must");
+            MatchValue(w, "creator_id", creatorId);
+            MatchValue(w, "video_id", videoId);
+            if (generations is not null)
+            {
+                MatchAny(w, "generation", generations);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+        (await SendAsync(HttpMethod.Post, $"{CollectionPath}/points/delete?wait=true", body, cancellationToken)).Dispose();
+    }
+
+    public async Task<IReadOnlyList<VectorMatch>> SearchAsync(VectorQuery query, CancellationToken cancellationToken)
+    {
+        var space = Space;
+        if (query.Vector.Length != space.Dimensions)
+        {
+            throw new ArgumentException($"The query has {query.Vector.Length} dimensions; the collection holds {space}.", nameof(query));
+        }
+
+        if (query.Limit <= 0 || query.Generations is { Count: 0 })
+        {
+            return [];
+        }
+
+        var body = Json(w =>
+        {
+            w.WriteStartArray("query");
+            foreach (var value in query.Vector.Span)
+            {
+                w.WriteNumberValue(value);
+            }
+
+            w.WriteEndArray();
+            w.WriteStartObject("filter");
+            w.WriteStartArray("must");
+            MatchValue(w, "creator_id", query.CreatorId);
+            if (query.Generations is not null)
+            {
+                MatchAny(w, "generation", query.Generations);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteNumber("limit", query.Limit);
+            w.WriteNumber("score_threshold", query.MinScore);
+            w.WriteBoolean("with_payload", true);
+            w.WriteBoolean("with_vector", false);
+        });
+
+        using var response = await SendAsync(HttpMethod.Post, $"{CollectionPath}/points/query", body, cancellationToken);
+        var matches = new List<VectorMatch>();
+        foreach (var point in response.RootElement.GetProperty("result").GetProperty("points").EnumerateArray())
+        {
+            var payload = point.GetProperty("payload");
+            matches.Add(new VectorMatch(
+                Guid.Parse(point.GetProperty("id").GetString()!),
+                payload.GetProperty("video_id").GetString()!,
+                Guid.Parse(payload.GetProperty("generation").GetString()!),
+                payload.GetProperty("seq").GetInt32(),
+                new ChunkPayload(
+                    payload.GetProperty("title").GetString()!,
+                    payload.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString() : null,
+                    payload.GetProperty("start_seconds").GetDouble(),
+                    payload.GetProperty("end_seconds").GetDouble(),
+                    payload.GetProperty("text").GetString()!),
+                point.GetProperty("score").GetSingle()));
+        }
+
+        return matches;
+    }
+
+    public async Task<long> CountAsync(string creatorId, CancellationToken cancellationToken)
+    {
+        var body = Json(w =>
+        {
+            w.WriteStartObject("filter");
+            w.WriteStartArray("must");
+            MatchValue(w, "creator_id", creatorId);
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteBoolean("exact", true);
+        });
+        using var response = await SendAsync(HttpMethod.Post, $"{CollectionPath}/points/count", body, cancellationToken);
+        return response.RootElement.GetProperty("result").GetProperty("count").GetInt64();
+    }
+
+    private static void MatchValue(Utf8JsonWriter w, string key, string value)
+    {
+        w.WriteStartObject();
+        w.WriteString("key", key);
+        w.WriteStartObject("match");
+        w.WriteString("value", value);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void MatchAny(Utf8JsonWriter w, string key, IEnumerable<Guid> values)
+    {
+        w.WriteStartObject();
+        w.WriteString("key", key);
+        w.WriteStartObject("match");
+        w.WriteStartArray("any");
+        foreach (var value in values.Distinct())
+        {
+            w.WriteStringValue(value.ToString("D"));
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static byte[] Json(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private async Task<JsonDocument> SendAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
+        {
+            throw new VectorStoreException($"Qdrant is not reachable ({method} {path}): {ex.Message}", ex);
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                var detail = text;
+                try
+                {
+                    using var error = JsonDocument.Parse(text);
+                    if (error.RootElement.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object &&
+                        status.TryGetProperty("error", out var message))
+                    {
+                        detail = message.GetString() ?? text;
+                    }
+                }
+                catch (JsonException)
+                {
+                    // not JSON: keep the raw text
+                }
+
+                var exception = new VectorStoreException($"Qdrant answered {(int)response.StatusCode} to {method} {path}: {Shorten(detail)}");
+                exception.Data["status"] = response.StatusCode;
+                throw exception;
+            }
+
+            return JsonDocument.Parse(text);
+        }
+    }
+
+    private static string Shorten(string value) => value.Length <= 300 ? value : value[..300] + "…";
+}
