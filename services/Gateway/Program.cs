@@ -1,10 +1,12 @@
 using CreatorChat.Gateway.Apis;
 using CreatorChat.Gateway.Infrastructure.Edge;
+using CreatorChat.Gateway.Infrastructure.Identity;
 using CreatorChat.Gateway.Infrastructure.ReverseProxy;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddIdentityAndLimits();
 builder.AddEdgeProtection();
 builder.AddReverseProxy();
 builder.AddApiDocumentation();
@@ -17,6 +19,8 @@ app.UseStaticFiles();
 
 app.MapDefaultEndpoints();
 app.MapApiDocumentation();
+app.MapAuthApi();
+app.MapAdminApi();
 app.MapProxyApi();
 
 app.Run();

@@ -49,7 +49,8 @@ await using (platform)
         using var gateway = new HttpClient { BaseAddress = platform.GatewayUrl };
         if (arguments.Seed)
         {
-            await new DemoSeeder(gateway, Path.Combine(AppContext.BaseDirectory, "DemoData"), output).SeedAsync(shutdown.Token);
+            await new DemoSeeder(gateway, Path.Combine(AppContext.BaseDirectory, "DemoData"), output)
+                .SeedAsync(platform.AdminEmail, platform.AdminPassword, platform.AdminPassword + "-maya", shutdown.Token);
         }
 
         Console.WriteLine();
@@ -57,6 +58,8 @@ await using (platform)
         Console.WriteLine($"  Gateway:  {platform.GatewayUrl}");
         Console.WriteLine($"  Creators: {new Uri(platform.GatewayUrl, "/api/v1/creators")}");
         Console.WriteLine($"  API docs: {new Uri(platform.GatewayUrl, "/docs")}");
+        Console.WriteLine($"  Admin:    {platform.AdminEmail} / {platform.AdminPassword}");
+        Console.WriteLine($"  Creator:  {DemoSeeder.CreatorEmail} / {platform.AdminPassword}-maya");
         Console.WriteLine($"  Data:     {arguments.DataFolder}");
         Console.WriteLine("Press Ctrl+C to stop.");
         await Task.Delay(Timeout.Infinite, shutdown.Token);

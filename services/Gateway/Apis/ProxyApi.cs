@@ -1,20 +1,40 @@
+using CreatorChat.Gateway.Infrastructure.Edge;
 using CreatorChat.Gateway.Infrastructure.ReverseProxy;
 
 namespace CreatorChat.Gateway.Apis;
 
 public static class ProxyApi
 {
-    /// <summary>Maps every public route family to the service that owns it (see <see cref="GatewayRoutes"/>).</summary>
+    /// <summary>
+    /// Maps every public route family to the service that owns it (see <see cref="GatewayRoutes"/>);
+    /// each request passes the <see cref="EdgeGuard"/> (tokens, limits, quotas) before it is forwarded.
+    /// </summary>
     public static IEndpointRouteBuilder MapProxyApi(this IEndpointRouteBuilder app)
     {
         foreach (var route in GatewayRoutes.All)
         {
             var service = route.Service;
-            app.Map(route.Pattern, (HttpContext context, HttpForwarder forwarder) => forwarder.ForwardAsync(context, service))
+            app.Map(route.Pattern, (HttpContext context, EdgeGuard guard, HttpForwarder forwarder) => ForwardAsync(context, service, guard, forwarder))
                 .WithMetadata(route)
                 .ExcludeFromDescription();
         }
 
         return app;
+    }
+
+    public static async Task ForwardAsync(HttpContext context, string service, EdgeGuard guard, HttpForwarder forwarder)
+    {
+        var admission = await guard.AdmitAsync(context);
+        if (admission.Rejection is { } rejection)
+        {
+            await rejection.ExecuteAsync(context);
+            return;
+        }
+
+        await forwarder.ForwardAsync(context, service);
+        if (admission.ChatUserId is { } userId && context.Response.StatusCode >= StatusCodes.Status500InternalServerError)
+        {
+            await guard.RefundAsync(userId);
+        }
     }
 }

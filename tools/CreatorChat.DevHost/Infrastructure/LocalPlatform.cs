@@ -22,6 +22,12 @@ public sealed class LocalPlatform : IAsyncDisposable
 
     /// <summary>The platform's token signing key (<c>Jwt__SigningKey</c>), kept in the data folder.</summary>
     public string SigningKey { get; private set; } = "";
+
+    /// <summary>The administrator the gateway bootstraps (<c>Admin__Email</c>).</summary>
+    public string AdminEmail => "admin@creatorchat.local";
+
+    /// <summary>Generated once per data folder (<c>admin.password</c> there).</summary>
+    public string AdminPassword { get; private set; } = "";
     public IReadOnlyList<ServiceProcess> Processes => _processes;
 
     public Uri Url(string service) => _processes.First(p => p.Name == service).Url;
@@ -51,13 +57,8 @@ public sealed class LocalPlatform : IAsyncDisposable
     private async Task StartInfrastructureAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Options.DataFolder);
-        var keyFile = Path.Combine(Options.DataFolder, "jwt-signing.key");
-        if (!File.Exists(keyFile))
-        {
-            await File.WriteAllTextAsync(keyFile, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)), cancellationToken);
-        }
-
-        SigningKey = (await File.ReadAllTextAsync(keyFile, cancellationToken)).Trim();
+        SigningKey = await ReadOrCreateSecretAsync("jwt-signing.key", 48, cancellationToken);
+        AdminPassword = "Cc-" + await ReadOrCreateSecretAsync("admin.password", 12, cancellationToken);
 
         if (Options.ExistingPostgres is { } existing)
         {
@@ -82,6 +83,21 @@ public sealed class LocalPlatform : IAsyncDisposable
             RedisConnectionString = _redis.ConnectionString;
             Options.Output($"[cache] listening on 127.0.0.1:{port}");
         }
+    }
+
+    private async Task<string> ReadOrCreateSecretAsync(string fileName, int bytes, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Options.DataFolder, fileName);
+        if (!File.Exists(path))
+        {
+            await File.WriteAllTextAsync(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(bytes)), cancellationToken);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+
+        return (await File.ReadAllTextAsync(path, cancellationToken)).Trim();
     }
 
     private void StartServices()
@@ -125,6 +141,12 @@ public sealed class LocalPlatform : IAsyncDisposable
             [$"ConnectionStrings__{PlatformTopology.Cache}"] = RedisConnectionString,
             ["Jwt__SigningKey"] = SigningKey,
         };
+        if (service.Name == "gateway")
+        {
+            environment["Admin__Email"] = AdminEmail;
+            environment["Admin__Password"] = AdminPassword;
+        }
+
         foreach (var database in service.Databases)
         {
             environment[$"ConnectionStrings__{database}"] = DatabaseConnectionString(database);

@@ -1,31 +1,78 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
 namespace CreatorChat.DevHost.Seeding;
 
-/// <summary>Creates the demo creator through the public API, exactly as a platform user would.</summary>
+/// <summary>
+/// Seeds the demo through the public API, as people would: a creator account (made a creator by
+/// the admin) that creates its creator profile. Idempotent: a second run changes nothing.
+/// </summary>
 public sealed class DemoSeeder(HttpClient gateway, string demoDataFolder, Action<string> output)
 {
-    public async Task<string> SeedAsync(CancellationToken cancellationToken)
+    public const string CreatorEmail = "maya@kitchen-lab.example";
+
+    public async Task<string> SeedAsync(string adminEmail, string adminPassword, string creatorPassword, CancellationToken cancellationToken)
     {
         var creator = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(demoDataFolder, "creator.json"), cancellationToken))!.AsObject();
         var slug = creator["slug"]!.GetValue<string>();
 
-        using var existing = await gateway.GetAsync(new Uri($"/api/v1/creators/{slug}", UriKind.Relative), cancellationToken);
-        if (existing.StatusCode == HttpStatusCode.OK)
+        using (var existing = await gateway.GetAsync(new Uri($"/api/v1/creators/{slug}", UriKind.Relative), cancellationToken))
         {
-            output($"[seed] demo creator '{slug}' already exists");
-            return slug;
+            if (existing.StatusCode == HttpStatusCode.OK)
+            {
+                output($"[seed] demo creator '{slug}' already exists");
+                return slug;
+            }
         }
 
-        using var created = await gateway.PostAsJsonAsync(new Uri("/api/v1/creators", UriKind.Relative), creator, cancellationToken);
-        if (created.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.Conflict))
+        var admin = await LoginAsync(adminEmail, adminPassword, cancellationToken);
+        using (var registered = await gateway.PostAsJsonAsync(new Uri("/api/v1/auth/register", UriKind.Relative),
+                   new { email = CreatorEmail, password = creatorPassword, name = "Maya Okafor" }, cancellationToken))
         {
-            throw new InvalidOperationException($"Seeding the demo creator failed: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync(cancellationToken)}");
+            Ensure(registered, "registering the demo creator account", HttpStatusCode.Created, HttpStatusCode.Conflict);
         }
 
-        output($"[seed] demo creator '{slug}' created");
+        var users = await SendAsync(HttpMethod.Get, $"/api/v1/admin/users?q={Uri.EscapeDataString(CreatorEmail)}", admin, null, cancellationToken);
+        var userId = users["items"]!.AsArray().Single(u => u!["email"]!.GetValue<string>() == CreatorEmail)!["id"]!.GetValue<string>();
+        await SendAsync(HttpMethod.Patch, $"/api/v1/admin/users/{userId}", admin, new { role = "creator", tier = "premium" }, cancellationToken);
+
+        var owner = await LoginAsync(CreatorEmail, creatorPassword, cancellationToken);
+        await SendAsync(HttpMethod.Post, "/api/v1/creators", owner, creator, cancellationToken);
+        output($"[seed] demo creator '{slug}' created, owned by {CreatorEmail}");
         return slug;
+    }
+
+    private async Task<string> LoginAsync(string email, string password, CancellationToken cancellationToken)
+    {
+        using var response = await gateway.PostAsJsonAsync(new Uri("/api/v1/auth/login", UriKind.Relative), new { email, password }, cancellationToken);
+        Ensure(response, $"logging in as {email}", HttpStatusCode.OK);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
+        return body["access_token"]!.GetValue<string>();
+    }
+
+    private async Task<JsonNode> SendAsync(HttpMethod method, string path, string token, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var response = await gateway.SendAsync(request, cancellationToken);
+        Ensure(response, $"{method} {path}", HttpStatusCode.OK, HttpStatusCode.Created);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
+    }
+
+    private static void Ensure(HttpResponseMessage response, string what, params HttpStatusCode[] expected)
+    {
+        if (!expected.Contains(response.StatusCode))
+        {
+            var detail = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            throw new InvalidOperationException($"Seeding failed {what}: {(int)response.StatusCode} {detail}");
+        }
     }
 }

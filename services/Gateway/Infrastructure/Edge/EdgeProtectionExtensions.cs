@@ -4,7 +4,7 @@ public static class EdgeProtectionExtensions
 {
     public const string CorsPolicy = "allow-list";
 
-    /// <summary>CORS from the <c>Cors:AllowedOrigins</c> allow-list (empty: same-origin only) and security headers.</summary>
+    /// <summary>CORS from the <c>Cors:AllowedOrigins</c> allow-list (empty: same-origin only), security headers, body caps, the edge guard.</summary>
     public static IHostApplicationBuilder AddEdgeProtection(this IHostApplicationBuilder builder)
     {
         var origins = builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
@@ -14,6 +14,7 @@ public static class EdgeProtectionExtensions
             .WithHeaders("Authorization", "Content-Type", "Accept", "X-Request-Id", "Last-Event-ID")
             .WithExposedHeaders("X-Request-Id", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Location")
             .SetPreflightMaxAge(TimeSpan.FromHours(1))));
+        builder.Services.AddSingleton<EdgeGuard>();
         return builder;
     }
 
@@ -21,6 +22,7 @@ public static class EdgeProtectionExtensions
     {
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseCors(CorsPolicy);
+        app.UseMiddleware<RequestSizeLimitMiddleware>();
         return app;
     }
 }

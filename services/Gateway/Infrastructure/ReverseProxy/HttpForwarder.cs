@@ -39,6 +39,16 @@ public sealed class HttpForwarder(IHttpClientFactory clients, ProxyMetrics metri
         {
             status = 499; // the client went away; nothing to answer
         }
+        catch (Exception ex) when (FindBadRequest(ex) is { } bad)
+        {
+            // The client's own body broke the forward (too large, cut off): its fault, not the service's.
+            status = bad.StatusCode;
+            if (!context.Response.HasStarted)
+            {
+                await TypedResults.Problem(statusCode: status, detail: status == StatusCodes.Status413PayloadTooLarge
+                    ? "The request body is too large." : "The request body could not be read.").ExecuteAsync(context);
+            }
+        }
         catch (Exception ex) when (ex is HttpRequestException or BrokenCircuitException or TimeoutRejectedException)
         {
             status = ex is TimeoutRejectedException ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status503ServiceUnavailable;
@@ -50,6 +60,19 @@ public sealed class HttpForwarder(IHttpClientFactory clients, ProxyMetrics metri
         {
             metrics.Record(service, context.Request.Method, status, Stopwatch.GetElapsedTime(started));
         }
+    }
+
+    private static BadHttpRequestException? FindBadRequest(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is BadHttpRequestException bad)
+            {
+                return bad;
+            }
+        }
+
+        return null;
     }
 
     private static HttpRequestMessage CreateRequest(HttpContext context, string service)
@@ -70,7 +93,7 @@ public sealed class HttpForwarder(IHttpClientFactory clients, ProxyMetrics metri
         var connectionTokens = ConnectionTokens(incoming.Headers.Connection);
         foreach (var (name, values) in incoming.Headers)
         {
-            if (HopByHop.Contains(name) || connectionTokens.Contains(name))
+            if (HopByHop.Contains(name) || connectionTokens.Contains(name) || LooksLikeIdentity(name))
             {
                 continue;
             }
@@ -133,6 +156,14 @@ public sealed class HttpForwarder(IHttpClientFactory clients, ProxyMetrics metri
             detail: $"The {service} service is not answering right now. Please try again shortly.");
         await problem.ExecuteAsync(context);
     }
+
+    // Identity travels only in the signed bearer token; headers that merely claim one never pass.
+    private static bool LooksLikeIdentity(string name) =>
+        name.StartsWith("X-CreatorChat-", StringComparison.OrdinalIgnoreCase) ||
+        name.StartsWith("X-User", StringComparison.OrdinalIgnoreCase) ||
+        name.StartsWith("X-Auth", StringComparison.OrdinalIgnoreCase) ||
+        name.StartsWith("X-Forwarded-User", StringComparison.OrdinalIgnoreCase) ||
+        name.StartsWith("X-Remote-User", StringComparison.OrdinalIgnoreCase);
 
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 || (request.ContentLength is null && request.Headers.ContainsKey(HeaderNames.TransferEncoding));

@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using CreatorChat.Gateway.Infrastructure.Identity;
+using CreatorChat.Gateway.Infrastructure.RateLimiting;
+using CreatorChat.Gateway.Infrastructure.ReverseProxy;
+
+namespace CreatorChat.Gateway.Infrastructure;
+
+/// <summary>
+/// Platform-wide numbers for admins: the gateway's own (users, rate limiting) plus each service's
+/// <c>/internal/v1/stats</c>. A service that does not answer is listed under <c>unavailable</c>.
+/// </summary>
+public sealed class PlatformStats(IHttpClientFactory clients, UserRepository users, RateLimiter limiter, ILogger<PlatformStats> logger)
+{
+    public static readonly IReadOnlyList<string> Services = [GatewayRoutes.Creator, GatewayRoutes.Retrieval, GatewayRoutes.Chat];
+
+    public async Task<JsonObject> CollectAsync(CancellationToken cancellationToken)
+    {
+        var result = new JsonObject
+        {
+            ["users"] = await users.CountAsync(cancellationToken),
+            ["rate_limiting"] = limiter.UsingLocalFallback ? "local (redis unreachable)" : "redis",
+        };
+        var unavailable = new JsonArray();
+        var replies = await Task.WhenAll(Services.Select(async service => (service, stats: await FetchAsync(service, cancellationToken))));
+        foreach (var (service, stats) in replies)
+        {
+            if (stats is null)
+            {
+                unavailable.Add(service);
+                continue;
+            }
+
+            foreach (var (key, value) in stats)
+            {
+                result[key] = value?.DeepClone();
+            }
+        }
+
+        result["unavailable"] = unavailable;
+        return result;
+    }
+
+    private async Task<JsonObject?> FetchAsync(string service, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await clients.CreateClient(service).GetAsync(new Uri($"http://{service}/internal/v1/stats"), cancellationToken);
+            response.EnsureSuccessStatusCode();
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)) as JsonObject;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
+        {
+            logger.LogWarning("Stats of {Service} unavailable: {Reason}", service, ex.GetType().Name);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace CreatorChat.Gateway.Infrastructure.RateLimiting;
+
+/// <summary>Edge limits besides the per-tier chat limits (section <c>RateLimits</c>).</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    /// <summary>Login attempts per client IP per minute (credential stuffing).</summary>
+    public long LoginPerIpPerMinute { get; set; } = 20;
+
+    /// <summary>Failed logins per account per 15 minutes, from anywhere (password guessing).</summary>
+    public long FailedLoginsPerAccount { get; set; } = 10;
+
+    /// <summary>Registrations per client IP per hour.</summary>
+    public long RegistrationsPerIpPerHour { get; set; } = 10;
+
+    /// <summary>Any API call per user (or per IP when anonymous) per minute: a floor against floods.</summary>
+    public long ApiRequestsPerMinute { get; set; } = 600;
+
+    /// <summary>How long to wait for Redis before deciding locally.</summary>
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+}

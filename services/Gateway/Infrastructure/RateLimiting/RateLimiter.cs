@@ -1,0 +1,121 @@
+using System.Diagnostics.Metrics;
+using CreatorChat.Gateway.Model;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CreatorChat.Gateway.Infrastructure.RateLimiting;
+
+/// <summary>
+/// Decides every limit at the edge. Redis first (exact across replicas); when Redis is unreachable
+/// or slow, this replica's own counters decide — never "allow everything" — and the fallback shows
+/// in <c>/health</c> (Degraded) and in the <c>creatorchat.gateway.ratelimit.local_decisions</c> metric.
+/// </summary>
+public sealed class RateLimiter
+{
+    public const string MeterName = "CreatorChat.Gateway.RateLimiting";
+
+    private readonly RedisRateLimitStore _redis;
+    private readonly LocalRateLimitStore _local;
+    private readonly IConnectionMultiplexer _connection;
+    private readonly TimeProvider _timeProvider;
+    private readonly RateLimitOptions _options;
+    private readonly ILogger<RateLimiter> _logger;
+    private readonly Counter<long> _decisions;
+    private long _lastLocalDecisionTicks;
+
+    public RateLimiter(
+        RedisRateLimitStore redis, LocalRateLimitStore local, IConnectionMultiplexer connection,
+        TimeProvider timeProvider, IOptions<RateLimitOptions> options, IMeterFactory meterFactory, ILogger<RateLimiter> logger)
+    {
+        _redis = redis;
+        _local = local;
+        _connection = connection;
+        _timeProvider = timeProvider;
+        _options = options.Value;
+        _logger = logger;
+        var meter = meterFactory.Create(MeterName);
+        _decisions = meter.CreateCounter<long>("creatorchat.gateway.ratelimit.decisions", description: "Rate limit decisions by scope, outcome and backend (redis or local).");
+        meter.CreateObservableGauge("creatorchat.gateway.ratelimit.local_fallback", () => UsingLocalFallback ? 1 : 0,
+            description: "1 while limits are decided per replica because Redis is unreachable.");
+    }
+
+    public RateLimitOptions Options => _options;
+
+    /// <summary>True when a decision in the last 30 s had to be made without Redis.</summary>
+    public bool UsingLocalFallback =>
+        _timeProvider.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastLocalDecisionTicks) < TimeSpan.FromSeconds(30).Ticks;
+
+    /// <summary>One chat message: both the hourly request limit and the monthly quota of the user's tier.</summary>
+    public async Task<(RateLimitDecision Hourly, RateLimitDecision? Monthly)> ConsumeChatAsync(Guid userId, TierLimits limits, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var ((allowed, hours, months), local) = await WithFallbackAsync(
+            store => store.ConsumeChatAsync(userId, limits.HourlyRequests, limits.MonthlyMessages, now, cancellationToken), cancellationToken);
+
+        var hourEnd = RateLimitWindows.Hour(now).End;
+        var monthEnd = RateLimitWindows.Month(now).End;
+        var hourlyBlocked = !allowed && hours >= limits.HourlyRequests;
+        var hourly = new RateLimitDecision(!hourlyBlocked, "hourly", limits.HourlyRequests, Math.Max(0, limits.HourlyRequests - hours), hourEnd - now, local);
+        RateLimitDecision? monthly = limits.MonthlyMessages is { } quota
+            ? new RateLimitDecision(hourlyBlocked || allowed || months < quota, "monthly", quota, Math.Max(0, quota - months), monthEnd - now, local)
+            : null;
+        Record(hourly.Allowed && monthly?.Allowed != false ? "allowed" : hourlyBlocked ? "hourly" : "monthly", "chat", local);
+        return (hourly, monthly);
+    }
+
+    public async Task RefundChatAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        await WithFallbackAsync(async store =>
+        {
+            await store.RefundChatAsync(userId, now, cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    public async Task<RateLimitDecision> ConsumeAsync(string scope, string key, long limit, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var ((allowed, count), local) = await WithFallbackAsync(store => store.ConsumeAsync($"{scope}:{key}", limit, window, now, cancellationToken), cancellationToken);
+        Record(allowed ? "allowed" : "blocked", scope, local);
+        return new RateLimitDecision(allowed, scope, limit, Math.Max(0, limit - count), RateLimitWindows.Fixed(now, window).End - now, local);
+    }
+
+    /// <summary>A decision on a fixed-window limit without counting (for "is this account locked?").</summary>
+    public async Task<RateLimitDecision> PeekAsync(string scope, string key, long limit, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var (count, local) = await WithFallbackAsync(store => store.PeekAsync($"{scope}:{key}", window, now, cancellationToken), cancellationToken);
+        return new RateLimitDecision(count < limit, scope, limit, Math.Max(0, limit - count), RateLimitWindows.Fixed(now, window).End - now, local);
+    }
+
+    public async Task<UsageCounters> UsageAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        return (await WithFallbackAsync(store => store.UsageAsync(userId, now, cancellationToken), cancellationToken)).Result;
+    }
+
+    private async Task<(T Result, bool Local)> WithFallbackAsync<T>(Func<IRateLimitStore, Task<T>> action, CancellationToken cancellationToken)
+    {
+        if (_connection.IsConnected)
+        {
+            try
+            {
+                return (await action(_redis).WaitAsync(_options.RedisTimeout, cancellationToken), false);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                _logger.LogWarning("Rate limiting falls back to local counters: {Reason}", ex.GetType().Name);
+            }
+        }
+
+        Interlocked.Exchange(ref _lastLocalDecisionTicks, _timeProvider.GetUtcNow().UtcTicks);
+        return (await action(_local), true);
+    }
+
+    private void Record(string outcome, string scope, bool local) =>
+        _decisions.Add(1,
+            new KeyValuePair<string, object?>("creatorchat.ratelimit.scope", scope),
+            new KeyValuePair<string, object?>("creatorchat.ratelimit.outcome", outcome),
+            new KeyValuePair<string, object?>("creatorchat.ratelimit.backend", local ? "local" : "redis"));
+}
