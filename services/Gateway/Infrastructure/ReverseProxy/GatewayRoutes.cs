@@ -13,10 +13,15 @@ public static class GatewayRoutes
     public const string Retrieval = "retrieval";
 
     /// <summary>The services whose OpenAPI documents make up the public one.</summary>
-    public static readonly IReadOnlyList<string> Services = [Creator];
+    public static readonly IReadOnlyList<string> Services = [Creator, Retrieval];
 
     public static readonly IReadOnlyList<ProxyRoute> All =
     [
         new("/api/v1/creators/{**rest}", Creator),
+
+        // Knowledge (retrieval): more specific than the creator catch-all, so routing prefers them.
+        new("/api/v1/creators/{slug}/videos/{**rest}", Retrieval),
+        new("/api/v1/creators/{slug}/search", Retrieval),
+        new("/api/v1/jobs/{**rest}", Retrieval),
     ];
 }
