@@ -66,7 +66,11 @@ public static partial class OfflineAnswerComposer
         return new PromptContext(name, specialty, passages);
     }
 
-    public static string Compose(PromptContext context, string question)
+    /// <param name="previousQuestion">
+    /// The fan's previous question when the prompt carries the conversation (a follow-up such as
+    /// "and for how long?"): its terms count, at half weight, towards what the question is about.
+    /// </param>
+    public static string Compose(PromptContext context, string question, string? previousQuestion = null)
     {
         var normalized = TextAnalysis.NormalizeQuestion(question);
         if (SmallTalk(context, normalized) is { } reply)
@@ -74,8 +78,16 @@ public static partial class OfflineAnswerComposer
             return reply;
         }
 
-        var questionTerms = TextAnalysis.ContentTerms(question);
-        if (questionTerms.Count == 0)
+        var weights = TextAnalysis.ContentTerms(question).ToDictionary(t => t, _ => 1.0);
+        if (previousQuestion is not null)
+        {
+            foreach (var term in TextAnalysis.ContentTerms(previousQuestion))
+            {
+                weights.TryAdd(term, 0.5);
+            }
+        }
+
+        if (weights.Count == 0)
         {
             return Introduce(context); // "who are you?"
         }
@@ -86,8 +98,10 @@ public static partial class OfflineAnswerComposer
             return NotCovered(context, normalized, null);
         }
 
-        var idf = questionTerms.ToDictionary(t => t, t => Math.Log(1 + (candidates.Count / (candidates.Count(c => c.Terms.Contains(t)) + 0.5))));
-        Score(candidates, idf, context.Passages.Count);
+        var idf = weights.ToDictionary(t => t.Key, t => t.Value * Math.Log(1 + (candidates.Count / (candidates.Count(c => c.Terms.Contains(t.Key)) + 0.5))));
+        // A sentence counts for more when its whole passage (and video) is about the question.
+        var relevance = candidates.GroupBy(c => c.Passage).ToDictionary(g => g.Key, g => Relevance(g, idf));
+        Score(candidates, idf, relevance, context.Passages.Count);
         var best = candidates.MaxBy(c => c.Score)!;
         var covered = Coverage(candidates.Where(c => c.Passage == best.Passage), idf);
         if (best.Score <= 0 || covered < 0.34)
@@ -96,8 +110,7 @@ public static partial class OfflineAnswerComposer
         }
 
         // Other videos may add to the answer only when they speak to the question nearly as well.
-        var relevance = candidates.GroupBy(c => c.Passage).ToDictionary(g => g.Key, g => Relevance(g, idf));
-        var bar = relevance[best.Passage] * 0.6;
+        var bar = relevance[best.Passage] * 0.75;
         var chosen = Choose(candidates.Where(c => relevance[c.Passage] >= bar).ToList(), best);
         return Write(context, normalized, chosen);
     }
@@ -140,8 +153,9 @@ public static partial class OfflineAnswerComposer
     /// sentences (so "the bread" matters less than "autolyse"), lightly normalised by length, with a
     /// small prior for the passages retrieval ranked first.
     /// </summary>
-    private static void Score(List<Candidate> candidates, Dictionary<string, double> idf, int passageCount)
+    private static void Score(List<Candidate> candidates, Dictionary<string, double> idf, Dictionary<PromptPassage, double> relevance, int passageCount)
     {
+        var topRelevance = Math.Max(1e-9, relevance.Values.Max());
         foreach (var candidate in candidates)
         {
             var score = 0.0;
@@ -157,23 +171,37 @@ public static partial class OfflineAnswerComposer
             {
                 var lengthPenalty = Math.Sqrt(1 + (candidate.Terms.Count / 12.0));
                 var rankPrior = 1 + (0.3 * (passageCount - candidate.Passage.Number + 1) / Math.Max(1, passageCount));
-                score = score / lengthPenalty * rankPrior;
+                var topical = relevance[candidate.Passage] / topRelevance;
+                score = score / lengthPenalty * rankPrior * topical * topical;
             }
 
             candidate.Score = score;
         }
     }
 
+    // What a passage is about: its sentences and its video's title.
+    private static HashSet<string> Topic(IEnumerable<Candidate> passageSentences)
+    {
+        var sentences = passageSentences.ToList();
+        var present = new HashSet<string>(sentences.SelectMany(c => c.Terms), StringComparer.Ordinal);
+        if (sentences.Count > 0)
+        {
+            present.UnionWith(TextAnalysis.ContentTerms(sentences[0].Passage.Title));
+        }
+
+        return present;
+    }
+
     private static double Relevance(IEnumerable<Candidate> passageSentences, Dictionary<string, double> idf)
     {
-        var present = new HashSet<string>(passageSentences.SelectMany(c => c.Terms), StringComparer.Ordinal);
+        var present = Topic(passageSentences);
         return idf.Where(t => present.Contains(t.Key)).Sum(t => t.Value);
     }
 
     /// <summary>How much of the question (by weight) the best passage speaks to.</summary>
     private static double Coverage(IEnumerable<Candidate> passageSentences, Dictionary<string, double> idf)
     {
-        var present = new HashSet<string>(passageSentences.SelectMany(c => c.Terms), StringComparer.Ordinal);
+        var present = Topic(passageSentences);
         double total = 0, covered = 0;
         foreach (var (term, weight) in idf)
         {

@@ -38,8 +38,10 @@ public sealed partial class OfflineChatClient(IOptions<OfflineModelOptions> opti
         cancellationToken.ThrowIfCancellationRequested();
         var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
         var system = string.Join("\n", list.Where(m => m.Role == ChatRole.System).Select(m => m.Text));
-        var question = list.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
-        var answer = OfflineAnswerComposer.Compose(OfflineAnswerComposer.ReadPrompt(system), question);
+        var userTurns = list.Where(m => m.Role == ChatRole.User).Select(m => m.Text).ToList();
+        var question = userTurns.Count > 0 ? userTurns[^1] : "";
+        var previous = userTurns.Count > 1 ? userTurns[^2] : null;
+        var answer = OfflineAnswerComposer.Compose(OfflineAnswerComposer.ReadPrompt(system), question, previous);
 
         var responseId = "offline-" + Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N");
         var createdAt = timeProvider.GetUtcNow();

@@ -17,7 +17,7 @@ public static class TextAnalysis
     {
         "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because",
         "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "down",
-        "during", "each", "either", "even", "ever", "every", "few", "for", "from", "further", "get", "gets", "getting", "go",
+        "during", "each", "either", "enough", "even", "ever", "every", "few", "for", "from", "further", "get", "gets", "getting", "go",
         "going", "gonna", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself",
         "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "know", "let", "like", "lot", "make",
         "makes", "may", "me", "might", "more", "most", "much", "must", "my", "myself", "no", "nor", "not", "now", "of", "off",

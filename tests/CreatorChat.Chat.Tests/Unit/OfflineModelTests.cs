@@ -139,6 +139,18 @@ public sealed class OfflineModelTests
     }
 
     [Fact]
+    public async Task A_follow_up_is_understood_through_the_previous_question()
+    {
+        var passages = SampleKnowledge.Passages(2, 0);
+        var history = new List<HistoryTurn> { new("user", "Does resting bread dough make it easier to roll?"), new("assistant", "Yes [1].") };
+        var prompt = PromptBuilder.Build(SampleKnowledge.Creator, passages, history, "And for how long?");
+        var response = await Model().GetResponseAsync(prompt);
+
+        Assert.Contains("twenty minutes of rest made the dough twice as easy to roll out", response.Text);
+        Assert.Contains("[1]", response.Text);
+    }
+
+    [Fact]
     public void It_describes_itself()
     {
         var metadata = Model().GetService<ChatClientMetadata>();

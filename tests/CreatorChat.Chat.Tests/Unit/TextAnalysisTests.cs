@@ -42,7 +42,7 @@ public sealed class TextAnalysisTests
     public void Content_terms_leave_out_stopwords()
     {
         var terms = TextAnalysis.ContentTerms("How do I know when my bread dough is kneaded enough?");
-        Assert.Equal(new[] { "bread", "dough", "enough", "knead" }.OrderBy(t => t), terms.OrderBy(t => t));
+        Assert.Equal(new[] { "bread", "dough", "knead" }.OrderBy(t => t), terms.OrderBy(t => t));
     }
 
     [Fact]
