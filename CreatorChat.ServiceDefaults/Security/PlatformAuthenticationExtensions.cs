@@ -15,7 +15,8 @@ public static class PlatformAuthenticationExtensions
     /// gateway relays a user's token unchanged, so every service sees who is calling and cannot be
     /// fooled by a forged header; calls between services carry short-lived service tokens.
     /// </summary>
-    public static IHostApplicationBuilder AddPlatformAuthentication(this IHostApplicationBuilder builder)
+    /// <param name="acceptServiceTokens">False at the public edge: service tokens are for calls between services only.</param>
+    public static IHostApplicationBuilder AddPlatformAuthentication(this IHostApplicationBuilder builder, bool acceptServiceTokens = true)
     {
         var section = builder.Configuration.GetSection(PlatformAuthOptions.Section);
         builder.Services.Configure<PlatformAuthOptions>(section);
@@ -45,7 +46,7 @@ public static class PlatformAuthenticationExtensions
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = options.Issuer,
-                    ValidAudiences = [PlatformClaims.UserAudience, PlatformClaims.ServiceAudience],
+                    ValidAudiences = acceptServiceTokens ? [PlatformClaims.UserAudience, PlatformClaims.ServiceAudience] : [PlatformClaims.UserAudience],
                     IssuerSigningKey = key,
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     RequireSignedTokens = true,

@@ -10,7 +10,7 @@ public static class IdentityExtensions
         builder.AddNpgsqlDataSource("identitydb", migrationsAssembly: typeof(UserRepository).Assembly);
         // Rate limiting falls back to local counters, so Redis being down degrades health instead of failing it.
         builder.AddRedisClient("cache", requiredForReadiness: false);
-        builder.AddPlatformAuthentication();
+        builder.AddPlatformAuthentication(acceptServiceTokens: false);
 
         builder.Services.AddSingleton<UserRepository>();
         builder.Services.AddSingleton<RefreshTokenStore>();

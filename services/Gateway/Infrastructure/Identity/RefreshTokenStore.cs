@@ -51,8 +51,9 @@ public sealed class RefreshTokenStore(NpgsqlDataSource dataSource, TimeProvider 
             RETURNING user_id AS UserId, family_id AS FamilyId, expires_at AS ExpiresAt
             """,
             new { Hash = hash, Now = now }, cancellationToken: cancellationToken));
-        if (claimed is { } row)
+        if (claimed is not null)
         {
+            var row = claimed;
             return row.ExpiresAt <= now ? (RefreshOutcome.Expired, row.UserId, row.FamilyId) : (RefreshOutcome.Rotated, row.UserId, row.FamilyId);
         }
 
@@ -90,7 +91,12 @@ public sealed class RefreshTokenStore(NpgsqlDataSource dataSource, TimeProvider 
             "SELECT family_id FROM refresh_tokens WHERE token_hash = @Hash", new { Hash = Hash(token) }, cancellationToken: cancellationToken));
     }
 
-    private sealed record TokenRow(Guid UserId, Guid FamilyId, DateTimeOffset ExpiresAt);
+    private sealed class TokenRow
+    {
+        public Guid UserId { get; init; }
+        public Guid FamilyId { get; init; }
+        public DateTimeOffset ExpiresAt { get; init; }
+    }
 
     private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 

@@ -17,6 +17,12 @@ public sealed class RateLimitOptions
     /// <summary>Any API call per user (or per IP when anonymous) per minute: a floor against floods.</summary>
     public long ApiRequestsPerMinute { get; set; } = 600;
 
-    /// <summary>How long to wait for Redis before deciding locally.</summary>
-    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>Prefix of every counter key in the shared Redis (one prefix per deployment sharing a Redis).</summary>
+    public string KeyPrefix { get; set; } = "gw:rl:";
+
+    /// <summary>
+    /// How long to wait for a connected Redis before deciding locally. Generous on purpose: a slow
+    /// answer is still exact, a local decision is not. A disconnected Redis is skipped at once.
+    /// </summary>
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -6,9 +6,9 @@ namespace CreatorChat.Gateway.Infrastructure.RateLimiting;
 /// Counters in Redis, changed only inside Lua scripts: check and increment are one atomic step, so
 /// limits hold exactly however many gateway replicas count at once.
 /// </summary>
-public sealed class RedisRateLimitStore(IConnectionMultiplexer redis) : IRateLimitStore
+public sealed class RedisRateLimitStore(IConnectionMultiplexer redis, Microsoft.Extensions.Options.IOptions<RateLimitOptions> options) : IRateLimitStore
 {
-    private const string Prefix = "gw:rl:";
+    private readonly string _prefix = options.Value.KeyPrefix;
 
     // KEYS: hour counter, month counter. ARGV: hourly limit, monthly quota (-1 = unlimited), hour TTL ms, month TTL ms.
     private const string ChatScript =
@@ -65,13 +65,13 @@ public sealed class RedisRateLimitStore(IConnectionMultiplexer redis) : IRateLim
     {
         var (id, end) = RateLimitWindows.Fixed(now, window);
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
-            FixedWindowScript, [(RedisKey)$"{Prefix}{key}:{id}"], [limit, TtlMs(now, end)]).WaitAsync(cancellationToken))!;
+            FixedWindowScript, [(RedisKey)$"{_prefix}{key}:{id}"], [limit, TtlMs(now, end)]).WaitAsync(cancellationToken))!;
         return ((long)result[0] == 1, (long)result[1]);
     }
 
     public async Task<long> PeekAsync(string key, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var value = await redis.GetDatabase().StringGetAsync($"{Prefix}{key}:{RateLimitWindows.Fixed(now, window).Id}").WaitAsync(cancellationToken);
+        var value = await redis.GetDatabase().StringGetAsync($"{_prefix}{key}:{RateLimitWindows.Fixed(now, window).Id}").WaitAsync(cancellationToken);
         return value.IsNull ? 0 : (long)value;
     }
 
@@ -81,16 +81,16 @@ public sealed class RedisRateLimitStore(IConnectionMultiplexer redis) : IRateLim
         return new UsageCounters(values[0].IsNull ? 0 : (long)values[0], values[1].IsNull ? 0 : (long)values[1]);
     }
 
-    private static (RedisKey Key, DateTimeOffset End) HourKey(Guid userId, DateTimeOffset now)
+    private (RedisKey Key, DateTimeOffset End) HourKey(Guid userId, DateTimeOffset now)
     {
         var (id, end) = RateLimitWindows.Hour(now);
-        return ($"{Prefix}chat:h:{userId:N}:{id}", end);
+        return ($"{_prefix}chat:h:{userId:N}:{id}", end);
     }
 
-    private static (RedisKey Key, DateTimeOffset End) MonthKey(Guid userId, DateTimeOffset now)
+    private (RedisKey Key, DateTimeOffset End) MonthKey(Guid userId, DateTimeOffset now)
     {
         var (id, end) = RateLimitWindows.Month(now);
-        return ($"{Prefix}chat:m:{userId:N}:{id}", end);
+        return ($"{_prefix}chat:m:{userId:N}:{id}", end);
     }
 
     // A minute past the window's end, so a slow clock on one replica never sees a fresh counter early.

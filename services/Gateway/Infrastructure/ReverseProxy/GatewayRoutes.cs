@@ -13,7 +13,7 @@ public static class GatewayRoutes
     public const string Retrieval = "retrieval";
 
     /// <summary>The services whose OpenAPI documents make up the public one.</summary>
-    public static readonly IReadOnlyList<string> Services = [Creator, Retrieval];
+    public static readonly IReadOnlyList<string> Services = [Creator, Retrieval, Chat];
 
     public static readonly IReadOnlyList<ProxyRoute> All =
     [
@@ -23,5 +23,12 @@ public static class GatewayRoutes
         new("/api/v1/creators/{slug}/videos/{**rest}", Retrieval),
         new("/api/v1/creators/{slug}/search", Retrieval),
         new("/api/v1/jobs/{**rest}", Retrieval),
+
+        // Chat: messages (JSON/SSE), conversations, feedback, insights and the OpenAI-compatible API.
+        new("/api/v1/chat", Chat),
+        new("/api/v1/conversations/{**rest}", Chat),
+        new("/api/v1/messages/{**rest}", Chat),
+        new("/api/v1/creators/{slug}/insights", Chat),
+        new("/v1/{**rest}", Chat),
     ];
 }

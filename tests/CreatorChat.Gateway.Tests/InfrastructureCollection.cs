@@ -1,0 +1,10 @@
+using CreatorChat.Testing;
+using Xunit;
+
+namespace CreatorChat.Gateway.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class InfrastructureCollection : ICollectionFixture<InfrastructureFixture>
+{
+    public const string Name = "infrastructure";
+}
