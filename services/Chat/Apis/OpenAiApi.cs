@@ -354,7 +354,11 @@ public static class OpenAiApi
 
         public async ValueTask FlushAsync(CancellationToken cancellationToken)
         {
-            Start();
+            if (!_started)
+            {
+                return; // nothing written yet: don't commit to a 200 before the model has said anything
+            }
+
             await response.BodyWriter.FlushAsync(cancellationToken);
         }
 

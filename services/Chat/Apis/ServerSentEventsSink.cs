@@ -31,7 +31,11 @@ public sealed class ServerSentEventsSink(HttpResponse response) : ITurnSink
 
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        Start();
+        if (!_started)
+        {
+            return; // nothing written yet: don't commit to a 200 before the model has said anything
+        }
+
         await response.BodyWriter.FlushAsync(cancellationToken);
     }
 

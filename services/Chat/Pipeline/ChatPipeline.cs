@@ -36,6 +36,9 @@ public sealed partial class ChatPipeline(
     public const string ModelUnavailableDetail =
         "The answer could not be generated: the model is not responding right now. Your question was saved; please try again shortly.";
 
+    public const string ModelUnavailableStatelessDetail =
+        "The answer could not be generated: the model is not responding right now. Please try again shortly.";
+
     public const string SaveFailedDetail = "The answer could not be saved. Please try again.";
 
     private static readonly TimeSpan SaveBudget = TimeSpan.FromSeconds(10);
@@ -195,7 +198,7 @@ public sealed partial class ChatPipeline(
         {
             LogModelFailed(failure, slug, failure.GetType().Name);
             var failed = new TurnResult(turn.ConversationId, turn.AnswerId, text, citations, false, usage, MessageStatuses.Failed,
-                null, _modelId, ModelUnavailableDetail);
+                null, _modelId, turn.Request.Persist ? ModelUnavailableDetail : ModelUnavailableStatelessDetail);
             await SaveAsync(turn, failed, topScore, CancellationToken.None);
             await TryAsync(() => sink.FailAsync(failed, CancellationToken.None));
             return failed;

@@ -127,22 +127,23 @@ public sealed class OwnRedisChatFixture(InfrastructureFixture infrastructure) : 
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "creatorchat-tests", "redis-" + Guid.NewGuid().ToString("N")[..8]);
     private LocalRedis? _redis;
+    private string _connectionString = "";
 
-    public LocalRedis Redis => _redis!;
-
-    protected override string RedisConnectionString => _redis!.ConnectionString;
+    protected override string RedisConnectionString => _connectionString;
 
     public override async Task InitializeAsync()
     {
         _redis = await LocalRedis.StartAsync(_folder, FreePort.Next(), persistent: false, CancellationToken.None);
+        _connectionString = _redis.ConnectionString;
         await base.InitializeAsync();
     }
 
     public async Task StopRedisAsync()
     {
-        if (_redis is not null)
+        var redis = Interlocked.Exchange(ref _redis, null);
+        if (redis is not null)
         {
-            await _redis.DisposeAsync();
+            await redis.DisposeAsync();
         }
     }
 
