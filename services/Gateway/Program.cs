@@ -14,6 +14,7 @@ builder.AddApiDocumentation();
 var app = builder.Build();
 
 app.UseEdgeProtection();
+app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = WebSocketForwarder.KeepAliveInterval });
 app.UseDefaultFiles();
 app.UseStaticFiles();
 

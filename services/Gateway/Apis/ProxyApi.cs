@@ -19,7 +19,28 @@ public static class ProxyApi
                 .ExcludeFromDescription();
         }
 
+        // Chat over WebSocket: HttpForwarder cannot carry an upgraded connection.
+        var sockets = ActivatorUtilities.CreateInstance<WebSocketForwarder>(app.ServiceProvider);
+        app.Map("/api/v1/chat/ws", (HttpContext context, EdgeGuard guard) => ForwardSocketAsync(context, GatewayRoutes.Chat, guard, sockets))
+            .ExcludeFromDescription();
+
         return app;
+    }
+
+    public static async Task ForwardSocketAsync(HttpContext context, string service, EdgeGuard guard, WebSocketForwarder sockets)
+    {
+        var admission = await guard.AdmitAsync(context);
+        if (admission.Rejection is { } rejection)
+        {
+            await rejection.ExecuteAsync(context);
+            return;
+        }
+
+        await sockets.ForwardAsync(context, service);
+        if (admission.ChatUserId is { } userId && context.Response.StatusCode >= StatusCodes.Status500InternalServerError)
+        {
+            await guard.RefundAsync(userId);
+        }
     }
 
     public static async Task ForwardAsync(HttpContext context, string service, EdgeGuard guard, HttpForwarder forwarder)
