@@ -14,6 +14,7 @@ var retrieval = builder.AddService<Projects.CreatorChat_Retrieval>("retrieval")
     .WithReplicas(2)
     .WithDependency(infra.RetrievalDb)
     .WithDependency(infra.Cache)
+    .WithDependency(creator)
     .WithVectorStore(infra)
     .WithDependencyIfConfigured(infra.Embeddings);
 

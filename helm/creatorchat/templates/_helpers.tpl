@@ -22,7 +22,7 @@ gateway:
 creator:
   connectionString: creatordb
   calls: []
-  callers: [gateway, chat]
+  callers: [gateway, chat, retrieval]
 chat:
   connectionString: chatdb
   calls: [creator, retrieval]
@@ -30,7 +30,7 @@ chat:
   llm: true
 retrieval:
   connectionString: retrievaldb
-  calls: []
+  calls: [creator]
   callers: [gateway, chat]
   qdrant: true
   embeddings: true

@@ -45,7 +45,7 @@ internal static class Contract
         new("chat", "chatdb", ["creator", "retrieval"],
             [.. Common, "ConnectionStrings__chatdb"],
             ["OTEL_EXPORTER_OTLP_ENDPOINT", "ConnectionStrings__llm"]),
-        new("retrieval", "retrievaldb", [],
+        new("retrieval", "retrievaldb", ["creator"],
             [.. Common, "ConnectionStrings__retrievaldb"],
             ["OTEL_EXPORTER_OTLP_ENDPOINT", "ConnectionStrings__qdrant_http", "ConnectionStrings__embeddings"]),
     ];

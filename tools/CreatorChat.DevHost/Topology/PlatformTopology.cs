@@ -11,7 +11,7 @@ public static class PlatformTopology
     public static readonly IReadOnlyList<ServiceDefinition> Services =
     [
         new("creator", "Creator", 5301, ["creatordb"], []),
-        new("retrieval", "Retrieval", 5303, ["retrievaldb"], []),
+        new("retrieval", "Retrieval", 5303, ["retrievaldb"], ["creator"]),
         new("chat", "Chat", 5302, ["chatdb"], ["creator", "retrieval"]),
         new("gateway", "Gateway", 5300, ["identitydb"], ["creator", "chat", "retrieval"]),
     ];
