@@ -15,6 +15,9 @@ var app = builder.Build();
 
 app.UseEdgeProtection();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = WebSocketForwarder.KeepAliveInterval });
+// After UseWebSockets: a WebSocket upgrade's access_token query parameter is only read once the upgrade is recognised.
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 
