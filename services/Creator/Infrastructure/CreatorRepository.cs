@@ -8,7 +8,7 @@ public sealed class CreatorRepository(NpgsqlDataSource dataSource, TimeProvider 
 {
     private const string Columns =
         "id AS Id, slug AS Slug, name AS Name, specialty AS Specialty, description AS Description, " +
-        "avatar_url AS AvatarUrl, persona AS Persona, owner_id AS OwnerId, is_active AS IsActive, " +
+        "avatar_url AS AvatarUrl, persona AS Persona, owner_id AS OwnerId, is_active AS IsActive, video_count AS VideoCount, " +
         "created_at AS CreatedAt, updated_at AS UpdatedAt";
 
     public async Task<IReadOnlyList<Model.Creator>> ListActiveAsync(string? after, int limit, CancellationToken cancellationToken)
@@ -87,6 +87,25 @@ public sealed class CreatorRepository(NpgsqlDataSource dataSource, TimeProvider 
                 Now = timeProvider.GetUtcNow(),
             },
             cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Records the retrieval service's video count if <paramref name="knowledgeVersion"/> is newer than the one
+    /// stored (reports may arrive late, twice or out of order). False when there is no such creator.
+    /// </summary>
+    public async Task<bool> ReportKnowledgeAsync(string slug, int videoCount, long knowledgeVersion, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            WITH updated AS (
+                UPDATE creators SET video_count = @VideoCount, knowledge_version = @KnowledgeVersion
+                WHERE slug = @Slug AND knowledge_version < @KnowledgeVersion
+            )
+            SELECT EXISTS (SELECT 1 FROM creators WHERE slug = @Slug)
+            """,
+            new { Slug = slug, VideoCount = videoCount, KnowledgeVersion = knowledgeVersion }, cancellationToken: cancellationToken));
+        return exists;
     }
 
     /// <summary>

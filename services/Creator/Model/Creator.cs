@@ -12,6 +12,9 @@ public sealed record Creator
     public string? Persona { get; init; }
     public Guid? OwnerId { get; init; }
     public bool IsActive { get; init; } = true;
+
+    /// <summary>Searchable videos, as last reported by the retrieval service.</summary>
+    public int VideoCount { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }
