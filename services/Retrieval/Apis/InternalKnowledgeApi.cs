@@ -30,7 +30,7 @@ public static class InternalKnowledgeApi
     public static async Task<Results<Ok<InternalSearchResponse>, ValidationProblem>> Search(
         InternalSearchRequest request, KnowledgeSearch search, SearchOptions options, CancellationToken cancellationToken)
     {
-        var errors = KnowledgeApi.ValidateQuery(request.Query, request.K?.ToString(System.Globalization.CultureInfo.InvariantCulture), options, out var k);
+        var errors = KnowledgeApi.ValidateQuery(request.Query, request.K?.ToString(System.Globalization.CultureInfo.InvariantCulture), options, out var k, "query");
         if (!CreatorSlug.IsValid(request.CreatorId))
         {
             errors["creator_id"] = ["A creator slug is required."];

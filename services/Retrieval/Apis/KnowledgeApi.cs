@@ -136,16 +136,16 @@ public static class KnowledgeApi
         return TypedResults.Ok(JobView.From(job));
     }
 
-    internal static Dictionary<string, string[]> ValidateQuery(string? q, string? k, SearchOptions options, out int count)
+    internal static Dictionary<string, string[]> ValidateQuery(string? q, string? k, SearchOptions options, out int count, string queryField = "q")
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(q))
         {
-            errors["q"] = ["A search query is required."];
+            errors[queryField] = ["A search query is required."];
         }
         else if (q.Length > options.MaxQueryLength)
         {
-            errors["q"] = [$"At most {options.MaxQueryLength} characters."];
+            errors[queryField] = [$"At most {options.MaxQueryLength} characters."];
         }
 
         count = options.DefaultK;

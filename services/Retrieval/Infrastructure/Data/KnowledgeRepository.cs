@@ -220,6 +220,28 @@ public sealed class KnowledgeRepository(NpgsqlDataSource dataSource, TimeProvide
     }
 
     /// <summary>
+    /// After this replica lost a job: if the job failed (its video was deleted or re-uploaded), queues the removal
+    /// of whatever this replica wrote for it. True when it did.
+    /// </summary>
+    public async Task<bool> DiscardIfFailedAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var discarded = await AddCleanupIfFailedAsync(connection, transaction, jobId, timeProvider.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return discarded;
+    }
+
+    private static async Task<bool> AddCleanupIfFailedAsync(
+        NpgsqlConnection connection, IDbTransaction transaction, Guid jobId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO vector_cleanups (creator_id, video_id, generations, attempts, run_after, created_at)
+            SELECT creator_id, video_id, ARRAY[id], 0, @Now, @Now FROM ingestion_jobs WHERE id = @Id AND status = 'failed'
+            """,
+            new { Id = jobId, Now = now }, transaction, cancellationToken: cancellationToken)) > 0;
+
+    /// <summary>
     /// Makes the job's chunks the video's searchable content, if the job is still this replica's and still
     /// the video's latest upload: one transaction switches the video to the new generation, bumps the
     /// creator's knowledge version and completes the job; the previous generation goes to the clean-up outbox.
@@ -235,7 +257,11 @@ public sealed class KnowledgeRepository(NpgsqlDataSource dataSource, TimeProvide
             new { Id = jobId, Owner = leaseOwner }, transaction, cancellationToken: cancellationToken));
         if (job is null)
         {
-            return new ActivationResult(ActivationOutcome.LeaseLost, null);
+            // Failed meanwhile (video deleted, re-uploaded): what this replica wrote must go. Running elsewhere: the
+            // other replica writes the same point ids and activates them; leave them alone.
+            var discarded = await AddCleanupIfFailedAsync(connection, transaction, jobId, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new ActivationResult(discarded ? ActivationOutcome.Superseded : ActivationOutcome.LeaseLost, null);
         }
 
         var video = await connection.QuerySingleOrDefaultAsync<Video>(new CommandDefinition(

@@ -126,7 +126,7 @@ public static class LexicalAnalyzer
             w = w[..^2];
         }
 
-        if (w.EndsWith('e') && w.Length > 4 && !w.EndsWith("ee", StringComparison.Ordinal))
+        if (w.EndsWith('e') && w.Length >= 4 && !w.EndsWith("ee", StringComparison.Ordinal))
         {
             w = w[..^1]; // "tokenize"/"tokeniz(ing)" and "bake"/"bak(ing)" meet
         }

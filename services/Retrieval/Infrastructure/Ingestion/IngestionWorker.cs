@@ -181,6 +181,13 @@ public sealed partial class IngestionWorker(
         {
             LogLeaseLost(logger, job.Id);
             telemetry.JobFinished("lease_lost", Stopwatch.GetElapsedTime(started), 0);
+            await Quietly(async () =>
+            {
+                if (await repository.DiscardIfFailedAsync(job.Id, CancellationToken.None))
+                {
+                    await cleanups.RunDueAsync(CancellationToken.None);
+                }
+            });
         }
         catch (IngestionRejectedException ex)
         {

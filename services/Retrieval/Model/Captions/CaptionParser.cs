@@ -96,7 +96,7 @@ public static partial class CaptionParser
                 continue;
             }
 
-            if (trimmed.Contains("-->", StringComparison.Ordinal))
+            if (trimmed.Contains("->", StringComparison.Ordinal))
             {
                 Flush();
                 malformed++;
@@ -105,7 +105,9 @@ public static partial class CaptionParser
                 continue;
             }
 
-            if (trimmed.Length == 0)
+            // A blank line ends a cue. In WebVTT only a truly empty one does: YouTube's rolling captions put a
+            // line holding a single space inside cues. SRT files from sloppy tools end cues with spaces too.
+            if (format == CaptionFormat.Vtt ? line.Length == 0 : trimmed.Length == 0)
             {
                 Flush();
                 skipping = false;
@@ -126,7 +128,7 @@ public static partial class CaptionParser
                 {
                     skipping = true;
                 }
-                else if (!NextLineIsTiming(lines, index))
+                else if (!IsDigits(trimmed) && !NextLineIsTiming(lines, index))
                 {
                     malformed++;
                     Report(issues, lineNumber, $"text without a timing line: '{Shorten(trimmed)}'");
