@@ -7,7 +7,8 @@ namespace CreatorChat.DevHost.Seeding;
 
 /// <summary>
 /// Seeds the demo through the public API, as people would: a creator account (made a creator by
-/// the admin) that creates its creator profile. Idempotent: a second run changes nothing.
+/// the admin) that creates its creator profile and uploads its demo videos (ingested by retrieval).
+/// Idempotent: a second run changes nothing.
 /// </summary>
 public sealed class DemoSeeder(HttpClient gateway, string demoDataFolder, Action<string> output)
 {
@@ -23,6 +24,7 @@ public sealed class DemoSeeder(HttpClient gateway, string demoDataFolder, Action
             if (existing.StatusCode == HttpStatusCode.OK)
             {
                 output($"[seed] demo creator '{slug}' already exists");
+                await SeedVideosAsync(slug, await LoginAsync(CreatorEmail, creatorPassword, cancellationToken), cancellationToken);
                 return slug;
             }
         }
@@ -41,7 +43,76 @@ public sealed class DemoSeeder(HttpClient gateway, string demoDataFolder, Action
         var owner = await LoginAsync(CreatorEmail, creatorPassword, cancellationToken);
         await SendAsync(HttpMethod.Post, "/api/v1/creators", owner, creator, cancellationToken);
         output($"[seed] demo creator '{slug}' created, owned by {CreatorEmail}");
+        await SeedVideosAsync(slug, owner, cancellationToken);
         return slug;
+    }
+
+    /// <summary>
+    /// Uploads the demo videos (DemoData/videos/videos.json) that the creator does not have yet, as its owner,
+    /// and waits until they are searchable. Videos already there (or being ingested) are left alone.
+    /// </summary>
+    public async Task<int> SeedVideosAsync(string slug, string ownerToken, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(demoDataFolder, "videos");
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "videos.json"), cancellationToken))!.AsArray();
+        var existing = (await SendAsync(HttpMethod.Get, $"/api/v1/creators/{slug}/videos", ownerToken, null, cancellationToken)).AsArray()
+            .Where(v => v!["status"]!.GetValue<string>() != "failed")
+            .Select(v => v!["video_id"]!.GetValue<string>())
+            .ToHashSet(StringComparer.Ordinal);
+
+        var posted = 0;
+        foreach (var video in manifest)
+        {
+            var videoId = video!["video_id"]!.GetValue<string>();
+            if (existing.Contains(videoId))
+            {
+                continue;
+            }
+
+            var transcript = await File.ReadAllTextAsync(Path.Combine(folder, video["file"]!.GetValue<string>()), cancellationToken);
+            await SendAsync(HttpMethod.Post, $"/api/v1/creators/{slug}/videos", ownerToken, new
+            {
+                video_id = videoId,
+                title = video["title"]!.GetValue<string>(),
+                url = video["url"]?.GetValue<string>(),
+                published_at = video["published_at"]?.GetValue<string>(),
+                format = video["format"]!.GetValue<string>(),
+                transcript,
+            }, cancellationToken, HttpStatusCode.Accepted);
+            posted++;
+        }
+
+        if (posted == 0)
+        {
+            output($"[seed] demo videos of '{slug}' already uploaded");
+            return 0;
+        }
+
+        // Ingestion runs in the background; wait (briefly) so the demo is searchable when the banner appears.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var videos = (await SendAsync(HttpMethod.Get, $"/api/v1/creators/{slug}/videos", ownerToken, null, cancellationToken)).AsArray();
+            var failed = videos.Where(v => v!["status"]!.GetValue<string>() == "failed").Select(v => v!["video_id"]!.GetValue<string>()).ToList();
+            if (failed.Count > 0)
+            {
+                throw new InvalidOperationException($"Seeding failed: ingesting demo videos {string.Join(", ", failed)} failed.");
+            }
+
+            if (videos.Count(v => v!["status"]!.GetValue<string>() == "ready") >= manifest.Count)
+            {
+                output($"[seed] {posted} demo videos of '{slug}' uploaded and searchable");
+                return posted;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                output($"[seed] {posted} demo videos of '{slug}' uploaded; still being ingested");
+                return posted;
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
     }
 
     private async Task<string> LoginAsync(string email, string password, CancellationToken cancellationToken)
@@ -52,7 +123,8 @@ public sealed class DemoSeeder(HttpClient gateway, string demoDataFolder, Action
         return body["access_token"]!.GetValue<string>();
     }
 
-    private async Task<JsonNode> SendAsync(HttpMethod method, string path, string token, object? body, CancellationToken cancellationToken)
+    private async Task<JsonNode> SendAsync(
+        HttpMethod method, string path, string token, object? body, CancellationToken cancellationToken, params HttpStatusCode[] expected)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -62,7 +134,7 @@ public sealed class DemoSeeder(HttpClient gateway, string demoDataFolder, Action
         }
 
         using var response = await gateway.SendAsync(request, cancellationToken);
-        Ensure(response, $"{method} {path}", HttpStatusCode.OK, HttpStatusCode.Created);
+        Ensure(response, $"{method} {path}", expected.Length > 0 ? expected : [HttpStatusCode.OK, HttpStatusCode.Created]);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
     }
