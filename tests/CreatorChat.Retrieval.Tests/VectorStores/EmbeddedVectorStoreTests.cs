@@ -1,0 +1,142 @@
+using CreatorChat.Retrieval.Infrastructure.VectorStores;
+using CreatorChat.Retrieval.Tests.Support;
+using CreatorChat.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace CreatorChat.Retrieval.Tests.VectorStores;
+
+/// <summary>The shared suite against the embedded store on a real Postgres.</summary>
+[Collection(RetrievalCollection.Name)]
+public sealed class EmbeddedVectorStoreTests(InfrastructureFixture infrastructure) : VectorStoreContract
+{
+    private readonly List<NpgsqlDataSource> _dataSources = [];
+    private string? _connectionString;
+
+    protected override async Task<IVectorStore> CreateStoreAsync(string collection)
+    {
+        _connectionString ??= await TestDatabase.CreateAsync(infrastructure);
+        var dataSource = NpgsqlDataSource.Create(_connectionString);
+        _dataSources.Add(dataSource);
+        return new EmbeddedVectorStore(dataSource, new EmbeddedVectorStoreOptions { Collection = collection, WriteBatchRows = 400 }, NullLogger<EmbeddedVectorStore>.Instance);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var dataSource in _dataSources)
+        {
+            await dataSource.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// Two replicas' stores over one database: each must answer from what the other committed, loading only
+/// the changes since the version it holds.
+/// </summary>
+[Collection(RetrievalCollection.Name)]
+public sealed class EmbeddedVectorStoreReplicaTests(InfrastructureFixture infrastructure) : IAsyncLifetime
+{
+    private static readonly CreatorChat.Retrieval.Infrastructure.Embeddings.EmbeddingSpace Space = new("replica-test", 4);
+    private NpgsqlDataSource _first = null!;
+    private NpgsqlDataSource _second = null!;
+    private EmbeddedVectorStore _a = null!;
+    private EmbeddedVectorStore _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await TestDatabase.CreateAsync(infrastructure);
+        _first = NpgsqlDataSource.Create(connectionString);
+        _second = NpgsqlDataSource.Create(connectionString);
+        _a = new EmbeddedVectorStore(_first, new EmbeddedVectorStoreOptions(), NullLogger<EmbeddedVectorStore>.Instance);
+        _b = new EmbeddedVectorStore(_second, new EmbeddedVectorStoreOptions(), NullLogger<EmbeddedVectorStore>.Instance);
+        await _a.EnsureCollectionAsync(Space, CancellationToken.None);
+        await _b.EnsureCollectionAsync(Space, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _first.DisposeAsync();
+        await _second.DisposeAsync();
+    }
+
+    private static VectorRecord Record(string creator, string video, Guid generation, int sequence, params float[] vector) =>
+        new(VectorRecord.IdFor(creator, video, generation, sequence), creator, video, generation, sequence, vector,
+            new ChunkPayload(video, null, sequence, sequence + 1, $"{video} #{sequence}"));
+
+    private static async Task<List<string>> Videos(IVectorStore store, string creator) =>
+        (await store.SearchAsync(new VectorQuery(creator, new float[] { 1, 0, 0, 0 }, 100, -1, null), CancellationToken.None))
+        .Select(m => $"{m.VideoId}#{m.Sequence}").Order().ToList();
+
+    [Fact]
+    public async Task A_replica_sees_writes_replacements_and_deletions_made_by_another()
+    {
+        const string creator = "replicated";
+        var (g1, g2) = (Guid.NewGuid(), Guid.NewGuid());
+
+        await _a.UpsertAsync([Record(creator, "bread", g1, 0, 1, 0, 0, 0), Record(creator, "bread", g1, 1, 0.5f, 0.5f, 0.5f, 0.5f)], CancellationToken.None);
+        Assert.Equal(["bread#0", "bread#1"], await Videos(_b, creator)); // B loads the partition: first search
+
+        await _a.UpsertAsync([Record(creator, "sear", g1, 0, 0, 1, 0, 0)], CancellationToken.None);
+        Assert.Equal(["bread#0", "bread#1", "sear#0"], await Videos(_b, creator)); // B holds an old version: loads the change
+
+        await _a.UpsertAsync([Record(creator, "bread", g2, 0, 1, 0, 0, 0)], CancellationToken.None);
+        await _a.DeleteAsync(creator, "bread", [g1], CancellationToken.None);
+        Assert.Equal(["bread#0", "sear#0"], await Videos(_b, creator));
+        Assert.Equal(g2, (await _b.SearchAsync(new VectorQuery(creator, new float[] { 1, 0, 0, 0 }, 1, -1, null), CancellationToken.None))[0].Generation);
+
+        await _b.DeleteAsync(creator, "sear", null, CancellationToken.None);
+        Assert.Equal(["bread#0"], await Videos(_a, creator)); // and the other way round
+        Assert.Equal(["bread#0"], await Videos(_b, creator));
+        Assert.Equal(1, _a.CachedVectors);
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_and_readers_end_in_the_committed_state()
+    {
+        const string creator = "busy";
+        var writers = Enumerable.Range(0, 2).Select(w => Task.Run(async () =>
+        {
+            var store = w == 0 ? _a : _b;
+            for (var i = 0; i < 15; i++)
+            {
+                var generation = Guid.NewGuid();
+                await store.UpsertAsync([Record(creator, $"w{w}-v{i}", generation, 0, 1, w, i, 0), Record(creator, $"w{w}-v{i}", generation, 1, 0, 1, w, i)], CancellationToken.None);
+                if (i % 3 == 0)
+                {
+                    await store.DeleteAsync(creator, $"w{w}-v{i}", null, CancellationToken.None);
+                }
+            }
+        })).ToList();
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var found = await Videos(r == 0 ? _a : _b, creator);
+                Assert.All(found.GroupBy(f => f.Split('#')[0]), g => Assert.True(g.Count() <= 2)); // never a duplicated chunk
+            }
+        })).ToList();
+
+        await Task.WhenAll(writers.Concat(readers));
+
+        var expected = Enumerable.Range(0, 2).SelectMany(w => Enumerable.Range(0, 15).Where(i => i % 3 != 0).SelectMany(i => new[] { $"w{w}-v{i}#0", $"w{w}-v{i}#1" })).Order().ToList();
+        Assert.Equal(expected, await Videos(_a, creator));
+        Assert.Equal(expected, await Videos(_b, creator));
+        Assert.Equal(expected.Count, await _a.CountAsync(creator, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_partition_evicted_from_memory_is_loaded_again()
+    {
+        var store = new EmbeddedVectorStore(_first, new EmbeddedVectorStoreOptions { MaxCachedVectors = 3 }, NullLogger<EmbeddedVectorStore>.Instance);
+        await store.EnsureCollectionAsync(Space, CancellationToken.None);
+        var g = Guid.NewGuid();
+        await _a.UpsertAsync([Record("evict-1", "v", g, 0, 1, 0, 0, 0), Record("evict-1", "v", g, 1, 1, 0, 0, 0)], CancellationToken.None);
+        await _a.UpsertAsync([Record("evict-2", "v", g, 0, 1, 0, 0, 0), Record("evict-2", "v", g, 1, 1, 0, 0, 0)], CancellationToken.None);
+
+        Assert.Equal(2, (await Videos(store, "evict-1")).Count);
+        Assert.Equal(2, (await Videos(store, "evict-2")).Count); // over budget: evict-1 is dropped
+        Assert.Equal(2, store.CachedVectors);
+        Assert.Equal(2, (await Videos(store, "evict-1")).Count); // and comes back on demand
+    }
+}
