@@ -23,7 +23,7 @@ public static partial class OfflineAnswerComposer
     [GeneratedRegex("""^\[(\d{1,3})\] "(.*)" \(([0-9:]+)–([0-9:]+)\)$""", RegexOptions.CultureInvariant)]
     private static partial Regex PassageHeader();
 
-    [GeneratedRegex(@"\[[^\]]*\]|\([^)]*\b(?:music|applause|laughter|inaudible)\b[^)]*\)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\[[^\]]*\]|\([^)]*\b(?:music|applause|laugh\w*|inaudible|whoosh\w*|chuckles?|sighs?|silence|upbeat|logo)\b[^)]*\)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Annotations();
 
     private static readonly string[] Fillers =

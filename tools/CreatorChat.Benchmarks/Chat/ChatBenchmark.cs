@@ -1,0 +1,339 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CreatorChat.DevHost.Infrastructure;
+
+namespace CreatorChat.Benchmarks.Chat;
+
+/// <summary>
+/// Chat turns through the gateway with the offline model, on a local platform (real processes,
+/// loopback only): turns per second and time to first token (p50/p99) for JSON and server-sent
+/// events at 10 and 100 concurrent users, each asking questions nobody asked before (so every turn
+/// searches and generates), then cached turns per second at 100 users. Closed loop: each user sends
+/// its next question when the previous answer is complete. Bounded in time (about two minutes).
+/// </summary>
+/// <remarks>
+/// Command: <c>dotnet run -c Release --project tools/CreatorChat.Benchmarks -- chat [--seconds 10] [--videos 82]</c>.
+/// The knowledge base is the real captions of ../shared/data/hf-course-subtitles. Users are
+/// registered through the API and raised to the enterprise tier (5,000 chat requests an hour); the
+/// per-minute API floor is raised so that it measures chat, not the limiter's refusals — the
+/// limiter still runs (its Redis scripts are part of every measured turn).
+/// </remarks>
+public static class ChatBenchmark
+{
+    private const string AdminEmail = "admin@bench.test";
+    private const string AdminPassword = "Bench-admin-2026!";
+    private const string Slug = "hf-course";
+
+    private static readonly string[] Topics =
+    [
+        "the pipeline function", "transfer learning", "the Transformer architecture", "encoder models", "decoder models",
+        "encoder-decoder models", "tokenizers", "padding and truncation", "the attention mask", "fine-tuning a model",
+        "the Trainer API", "batching inputs", "word embeddings", "the carbon footprint of training", "saving and loading a model",
+        "dynamic padding", "the datasets library", "sentence pairs", "the Hub", "model cards",
+    ];
+
+    private static readonly string[] Templates =
+    [
+        "What do you say about {0}?", "Can you explain {0}?", "How does {0} work?", "Why does {0} matter?", "What should I know about {0}?",
+    ];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = Option(args, "--seconds", 10);
+        var videoCount = Option(args, "--videos", 82);
+        var captions = Path.Combine(BuildInfo.FindRepositoryRoot(), "..", "shared", "data", "hf-course-subtitles", "subtitles", "en");
+        if (!Directory.Exists(captions))
+        {
+            Console.Error.WriteLine($"Captions not found at {captions}.");
+            return 1;
+        }
+
+        var folder = Path.Combine(Path.GetTempPath(), "creatorchat-bench", Guid.NewGuid().ToString("N")[..8]);
+        Console.WriteLine($"Starting the platform ({BuildInfo.Configuration}) in {folder} …");
+        await using var platform = await LocalPlatform.StartAsync(new PlatformOptions
+        {
+            RepositoryRoot = BuildInfo.FindRepositoryRoot(),
+            DataFolder = folder,
+            Persistent = false,
+            FixedPorts = false,
+            Environment = "Production",
+            ExtraEnvironment = new Dictionary<string, string>
+            {
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["Admin__Email"] = AdminEmail,
+                ["Admin__Password"] = AdminPassword,
+                ["RateLimits__RegistrationsPerIpPerHour"] = "100000",
+                ["RateLimits__ApiRequestsPerMinute"] = "10000000",
+            },
+        }, CancellationToken.None);
+
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10), UseProxy = false };
+        using var http = new HttpClient(handler) { BaseAddress = platform.GatewayUrl, Timeout = TimeSpan.FromSeconds(60) };
+
+        var admin = await LoginAsync(http, AdminEmail, AdminPassword);
+        await SetUpCreatorAsync(http, admin, captions, videoCount);
+        var users = await RegisterUsersAsync(http, admin, 100);
+        Console.WriteLine($"Platform ready: {videoCount} videos ingested, {users.Count} enterprise-tier fans.\n");
+
+        var results = new List<Result>();
+        var questionNumber = 0;
+        string NextUnique()
+        {
+            var n = Interlocked.Increment(ref questionNumber);
+            return string.Format(CultureInfo.InvariantCulture, Templates[n % Templates.Length], Topics[(n / Templates.Length) % Topics.Length]) +
+                   string.Create(CultureInfo.InvariantCulture, $" (question {n})");
+        }
+
+        foreach (var streaming in new[] { false, true })
+        {
+            foreach (var concurrency in new[] { 10, 100 })
+            {
+                await RunPhaseAsync(http, users.Take(concurrency).ToList(), streaming, TimeSpan.FromSeconds(2), NextUnique); // warm-up
+                results.Add(await RunPhaseAsync(http, users.Take(concurrency).ToList(), streaming, TimeSpan.FromSeconds(seconds), NextUnique)
+                    with { Name = $"{(streaming ? "SSE " : "JSON")} uncached, {concurrency,3} users" });
+            }
+        }
+
+        // Cached: a small set of popular questions, each answered once before the measurement.
+        var popular = Enumerable.Range(0, 50).Select(i => string.Format(CultureInfo.InvariantCulture, Templates[i % Templates.Length], Topics[i % Topics.Length])).Distinct().ToList();
+        foreach (var question in popular)
+        {
+            await AskAsync(http, users[0], question, streaming: false);
+        }
+
+        var cachedIndex = 0;
+        string NextPopular() => popular[Interlocked.Increment(ref cachedIndex) % popular.Count];
+        foreach (var streaming in new[] { false, true })
+        {
+            await RunPhaseAsync(http, users, streaming, TimeSpan.FromSeconds(2), NextPopular);
+            results.Add(await RunPhaseAsync(http, users, streaming, TimeSpan.FromSeconds(seconds), NextPopular)
+                with { Name = $"{(streaming ? "SSE " : "JSON")} cached,   100 users" });
+        }
+
+        Print(results, Environment.ProcessorCount);
+        return results.Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    public sealed record Result(string Name, int Turns, int Errors, int Cached, double Seconds, double TtftP50, double TtftP99, double LatencyP50, double LatencyP99)
+    {
+        public double TurnsPerSecond => Turns / Seconds;
+    }
+
+    private sealed record Sample(double TtftMs, double LatencyMs, bool Cached);
+
+    private static async Task<Result> RunPhaseAsync(HttpClient http, IReadOnlyList<string> users, bool streaming, TimeSpan duration, Func<string> nextQuestion)
+    {
+        var samples = new List<Sample>[users.Count];
+        var errors = 0;
+        var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(users.Select(async (token, i) =>
+        {
+            var mine = samples[i] = [];
+            while (Stopwatch.GetTimestamp() < stopAt)
+            {
+                try
+                {
+                    mine.Add(await AskAsync(http, token, nextQuestion(), streaming));
+                }
+                catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException or JsonException)
+                {
+                    if (Interlocked.Increment(ref errors) <= 3)
+                    {
+                        Console.Error.WriteLine($"  turn failed: {ex.Message}");
+                    }
+                }
+            }
+        }));
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var all = samples.SelectMany(s => s).ToList();
+        var ttft = all.Select(s => s.TtftMs).Order().ToList();
+        var latency = all.Select(s => s.LatencyMs).Order().ToList();
+        return new Result("", all.Count, errors, all.Count(s => s.Cached), elapsed, Percentile(ttft, 0.5), Percentile(ttft, 0.99), Percentile(latency, 0.5), Percentile(latency, 0.99));
+    }
+
+    /// <summary>One turn. TTFT: the first delta event (SSE) or the whole answer (JSON, whose first token is its whole body).</summary>
+    private static async Task<Sample> AskAsync(HttpClient http, string token, string question, bool streaming)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/chat")
+        {
+            Content = JsonContent.Create(new { creator_id = Slug, message = question }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(streaming ? "text/event-stream" : "application/json"));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        if (!streaming)
+        {
+            var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            return new Sample(ms, ms, body!["cached"]!.GetValue<bool>());
+        }
+
+        double? ttft = null;
+        var cached = false;
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
+        string? line;
+        var lastEvent = "";
+        while ((line = await reader.ReadLineAsync()) is not null)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                lastEvent = line[7..];
+                if (lastEvent == "delta")
+                {
+                    ttft ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                }
+                else if (lastEvent == "error")
+                {
+                    throw new InvalidOperationException("error event");
+                }
+            }
+            else if (lastEvent == "done" && line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                cached = line.Contains("\"cached\":true", StringComparison.Ordinal);
+            }
+        }
+
+        var total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        return new Sample(ttft ?? total, total, cached);
+    }
+
+    private static async Task SetUpCreatorAsync(HttpClient http, string admin, string captions, int videoCount)
+    {
+        await SendAsync(http, HttpMethod.Post, "/api/v1/creators", admin, new
+        {
+            slug = Slug, name = "Hugging Face Course", specialty = "Transformers and NLP",
+            persona = "You are the Hugging Face course team. Explain simply and precisely.",
+        });
+        var metadata = File.ReadAllLines(Path.Combine(captions, "metadata.csv")).Skip(1)
+            .Concat(File.Exists(Path.Combine(captions, "metadata_tasks.csv")) ? File.ReadAllLines(Path.Combine(captions, "metadata_tasks.csv")).Skip(1) : [])
+            .Select(ParseCsv).Where(c => c.Count >= 4).Take(videoCount).ToList();
+        var watch = Stopwatch.StartNew();
+        foreach (var row in metadata)
+        {
+            var file = Path.Combine(captions, Path.GetFileName(row[3]));
+            await SendAsync(http, HttpMethod.Post, $"/api/v1/creators/{Slug}/videos", admin, new
+            {
+                video_id = row[0], title = row[1], url = $"https://www.youtube.com/watch?v={row[0]}", format = "srt",
+                transcript = await File.ReadAllTextAsync(file),
+            });
+        }
+
+        while (true)
+        {
+            var videos = (await SendAsync(http, HttpMethod.Get, $"/api/v1/creators/{Slug}/videos", admin, null)).AsArray();
+            if (videos.Any(v => v!["status"]!.GetValue<string>() == "failed"))
+            {
+                throw new InvalidOperationException("An ingestion failed.");
+            }
+
+            if (videos.Count(v => v!["status"]!.GetValue<string>() == "ready") == metadata.Count)
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Console.WriteLine($"Ingested {metadata.Count} caption files in {watch.Elapsed.TotalSeconds:0.0} s.");
+    }
+
+    private static async Task<List<string>> RegisterUsersAsync(HttpClient http, string admin, int count)
+    {
+        var tokens = new string[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            var email = string.Create(CultureInfo.InvariantCulture, $"fan{i}-{Guid.NewGuid():N}@bench.test");
+            const string password = "Bench-fan-2026!";
+            var user = await SendAsync(http, HttpMethod.Post, "/api/v1/auth/register", null, new { email, password });
+            await SendAsync(http, HttpMethod.Patch, $"/api/v1/admin/users/{user["id"]}", admin, new { tier = "enterprise" });
+            tokens[i] = await LoginAsync(http, email, password);
+        });
+        return [.. tokens];
+    }
+
+    private static async Task<string> LoginAsync(HttpClient http, string email, string password) =>
+        (await SendAsync(http, HttpMethod.Post, "/api/v1/auth/login", null, new { email, password }))["access_token"]!.GetValue<string>();
+
+    private static async Task<JsonNode> SendAsync(HttpClient http, HttpMethod method, string path, string? token, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+        }
+
+        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
+    }
+
+    private static List<string> ParseCsv(string line)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        foreach (var c in line)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == ',' && !quoted)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        fields.Add(field.ToString());
+        return fields;
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;
+    }
+
+    private static void Print(List<Result> results, int cores)
+    {
+        Console.WriteLine($"\nChat through the gateway, offline model, {cores} cores (everything on this machine: client, gateway, services, Postgres, Redis)\n");
+        Console.WriteLine("| phase | turns | turns/s | cached | errors | TTFT p50 | TTFT p99 | latency p50 | latency p99 |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Name} | {r.Turns} | {r.TurnsPerSecond:0} | {r.Cached} | {r.Errors} | {r.TtftP50:0.0} ms | {r.TtftP99:0.0} ms | {r.LatencyP50:0.0} ms | {r.LatencyP99:0.0} ms |"));
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using CreatorChat.Benchmarks;
+
+// Performance measurements, one subcommand per area. Results are printed as Markdown.
+const string usage =
+    """
+    Usage: dotnet run -c Release --project tools/CreatorChat.Benchmarks -- <command> [options]
+
+    Commands:
+      chat        chat turns through the gateway (offline model): turns/s and time to first token
+                  --seconds 10 --videos 82
+      retrieval   ingestion throughput (82 caption files), embedded-store search latency and memory
+                  --sizes 10000,100000,1000000   in-memory index sizes (chunks of one creator)
+                  --store-sizes 10000,100000     sizes for the full store (Postgres round trips included)
+                  --queries 300                  timed queries per size
+                  --output FILE                  also write the Markdown report to FILE
+    """;
+
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine(usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+switch (args[0])
+{
+    case "chat":
+        return await CreatorChat.Benchmarks.Chat.ChatBenchmark.RunAsync(args[1..]);
+
+    case "retrieval":
+        var options = RetrievalBenchmark.Options.Parse(args[1..]);
+        if (options is null)
+        {
+            Console.Error.WriteLine(usage);
+            return 2;
+        }
+
+        using (var cancel = new CancellationTokenSource())
+        {
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                cancel.Cancel();
+            };
+            return await new RetrievalBenchmark(options).RunAsync(cancel.Token);
+        }
+
+    default:
+        Console.Error.WriteLine($"Unknown command '{args[0]}'.");
+        Console.Error.WriteLine(usage);
+        return 2;
+}
