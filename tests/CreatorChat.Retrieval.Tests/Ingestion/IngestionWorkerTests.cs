@@ -73,6 +73,33 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
     }
 
     [Fact]
+    public async Task Nothing_a_job_writes_is_searchable_before_it_is_activated_and_a_replacement_flips_at_once()
+    {
+        var (slug, first) = await UploadAsync("atomic-1", Transcripts.Fermentation);
+        var claimed = await Repository.ClaimNextAsync("replica-a", Long, CancellationToken.None);
+        var processor = service.Service<IngestionProcessor>();
+
+        // Chunks are in the store, the job has not been activated: as if the replica were still running or had died here.
+        var output = await processor.ProcessAsync(claimed!.Job, claimed.Transcript, _ => { }, CancellationToken.None);
+        Assert.Equal(output.ChunkCount, (int)await service.StoredChunksAsync(slug));
+        Assert.Empty(await RetrievalServiceFixture.SearchAsync(Owner, slug, "brine pickles"));
+
+        Assert.Equal(ActivationOutcome.Activated, (await Repository.ActivateAsync(first, "replica-a", output.CueCount, output.ChunkCount, CancellationToken.None)).Outcome);
+        Assert.NotEmpty(await RetrievalServiceFixture.SearchAsync(Owner, slug, "brine pickles"));
+
+        // A replacement: while its chunks are being written, search still answers from the old content only.
+        var second = await RetrievalServiceFixture.PostVideoAsync(Owner, slug, "atomic-1", "Replacement", Transcripts.Srt(Transcripts.Searing));
+        var replacing = await Repository.ClaimNextAsync("replica-b", Long, CancellationToken.None);
+        var replaced = await processor.ProcessAsync(replacing!.Job, replacing.Transcript, _ => { }, CancellationToken.None);
+        Assert.NotEmpty(await RetrievalServiceFixture.SearchAsync(Owner, slug, "brine pickles"));
+        Assert.Empty(await RetrievalServiceFixture.SearchAsync(Owner, slug, "cast iron steak"));
+
+        await Repository.ActivateAsync(second, "replica-b", replaced.CueCount, replaced.ChunkCount, CancellationToken.None);
+        Assert.Empty(await RetrievalServiceFixture.SearchAsync(Owner, slug, "brine pickles"));
+        Assert.NotEmpty(await RetrievalServiceFixture.SearchAsync(Owner, slug, "cast iron steak"));
+    }
+
+    [Fact]
     public async Task A_replica_shutting_down_hands_its_job_back_at_once_with_progress_kept()
     {
         var (_, jobId) = await UploadAsync("graceful-1", Transcripts.Searing);

@@ -21,6 +21,25 @@ public sealed class EmbeddedVectorStoreTests(InfrastructureFixture infrastructur
         return new EmbeddedVectorStore(dataSource, new EmbeddedVectorStoreOptions { Collection = collection, WriteBatchRows = 400 }, NullLogger<EmbeddedVectorStore>.Instance);
     }
 
+    [Fact]
+    public async Task Scores_are_exact_float32_cosines_although_memory_holds_float16()
+    {
+        var creator = NewCreator();
+        var generation = Guid.NewGuid();
+        var random = new Random(3);
+        float Next() => (float)((random.NextDouble() * 2) - 1);
+        var records = Enumerable.Range(0, 200).Select(i => Record(creator, $"v{i % 4}", generation, i, Unit(Next(), Next(), Next(), Next(), Next(), Next(), Next(), Next()))).ToList();
+        await Store.UpsertAsync(records, CancellationToken.None);
+        var query = Unit(Next(), Next(), Next(), Next(), Next(), Next(), Next(), Next());
+
+        var matches = await Store.SearchAsync(new VectorQuery(creator, query, 15, 0.2f, null), CancellationToken.None);
+
+        var expected = records.Select(r => (r.Id, Score: System.Numerics.Tensors.TensorPrimitives.Dot(query, r.Vector.Span)))
+            .Where(x => x.Score >= 0.2f).OrderByDescending(x => x.Score).ThenBy(x => x.Id).Take(15).ToList();
+        Assert.Equal(expected.Select(e => e.Id), matches.Select(m => m.Id));
+        Assert.Equal(expected.Select(e => e.Score), matches.Select(m => m.Score)); // bit for bit
+    }
+
     public override async Task DisposeAsync()
     {
         foreach (var dataSource in _dataSources)
@@ -79,16 +98,19 @@ public sealed class EmbeddedVectorStoreReplicaTests(InfrastructureFixture infras
 
         await _a.UpsertAsync([Record(creator, "sear", g1, 0, 0, 1, 0, 0)], CancellationToken.None);
         Assert.Equal(["bread#0", "bread#1", "sear#0"], await Videos(_b, creator)); // B holds an old version: loads the change
+        Assert.Equal(3, _b.CachedVectors);
 
         await _a.UpsertAsync([Record(creator, "bread", g2, 0, 1, 0, 0, 0)], CancellationToken.None);
         await _a.DeleteAsync(creator, "bread", [g1], CancellationToken.None);
         Assert.Equal(["bread#0", "sear#0"], await Videos(_b, creator));
+        Assert.Equal(2, _b.CachedVectors); // the deletion was applied in memory, not merely hidden by the payload read
         Assert.Equal(g2, (await _b.SearchAsync(new VectorQuery(creator, new float[] { 1, 0, 0, 0 }, 1, -1, null), CancellationToken.None))[0].Generation);
 
         await _b.DeleteAsync(creator, "sear", null, CancellationToken.None);
         Assert.Equal(["bread#0"], await Videos(_a, creator)); // and the other way round
         Assert.Equal(["bread#0"], await Videos(_b, creator));
         Assert.Equal(1, _a.CachedVectors);
+        Assert.Equal(1, _b.CachedVectors);
     }
 
     [Fact]
@@ -122,13 +144,15 @@ public sealed class EmbeddedVectorStoreReplicaTests(InfrastructureFixture infras
         var expected = Enumerable.Range(0, 2).SelectMany(w => Enumerable.Range(0, 15).Where(i => i % 3 != 0).SelectMany(i => new[] { $"w{w}-v{i}#0", $"w{w}-v{i}#1" })).Order().ToList();
         Assert.Equal(expected, await Videos(_a, creator));
         Assert.Equal(expected, await Videos(_b, creator));
+        Assert.Equal(expected.Count, _a.CachedVectors);
+        Assert.Equal(expected.Count, _b.CachedVectors);
         Assert.Equal(expected.Count, await _a.CountAsync(creator, CancellationToken.None));
     }
 
     [Fact]
     public async Task A_partition_evicted_from_memory_is_loaded_again()
     {
-        var store = new EmbeddedVectorStore(_first, new EmbeddedVectorStoreOptions { MaxCachedVectors = 3 }, NullLogger<EmbeddedVectorStore>.Instance);
+        var store = new EmbeddedVectorStore(_first, new EmbeddedVectorStoreOptions { MaxCachedBytes = 100 } /* one 2-row partition of 4 dimensions is 64 bytes */, NullLogger<EmbeddedVectorStore>.Instance);
         await store.EnsureCollectionAsync(Space, CancellationToken.None);
         var g = Guid.NewGuid();
         await _a.UpsertAsync([Record("evict-1", "v", g, 0, 1, 0, 0, 0), Record("evict-1", "v", g, 1, 1, 0, 0, 0)], CancellationToken.None);

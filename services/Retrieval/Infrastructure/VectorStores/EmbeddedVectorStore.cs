@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data;
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
 using Npgsql;
@@ -13,8 +14,14 @@ public sealed record EmbeddedVectorStoreOptions
     /// <summary>Collection name; one per embedding space.</summary>
     public string Collection { get; init; } = "chunks";
 
-    /// <summary>Vectors kept in memory across all creators before the least recently searched partitions are dropped.</summary>
-    public long MaxCachedVectors { get; init; } = 2_000_000;
+    /// <summary>
+    /// Memory for partitions across all creators before the least recently searched are dropped (they load
+    /// again on demand). 400 MB holds about 390,000 chunks of 512 dimensions (1 KB each as float16).
+    /// </summary>
+    public long MaxCachedBytes { get; init; } = 400L * 1024 * 1024;
+
+    /// <summary>Candidates re-scored exactly beyond the ones asked for (the in-memory scan is float16-accurate).</summary>
+    public int RescoreMargin { get; init; } = 10;
 
     /// <summary>Cores one search may use on a large partition.</summary>
     public int MaxSearchParallelism { get; init; } = Math.Max(1, Math.Min(Environment.ProcessorCount, 4));
@@ -25,8 +32,9 @@ public sealed record EmbeddedVectorStoreOptions
 
 /// <summary>
 /// The default vector store: vectors are persisted in Postgres (<c>vector_points</c>, raw float32 in
-/// <c>bytea</c>), and each creator's partition is loaded into memory on first search and searched
-/// exactly with SIMD (<see cref="VectorPartition"/>).
+/// <c>bytea</c>), and each creator's partition is loaded into memory on first search and scanned in full
+/// with SIMD (<see cref="VectorPartition"/>, float16 in memory); the best candidates are then re-scored
+/// with their float32 vectors, fetched with their payloads, so scores and order are exact.
 /// <para>
 /// Consistency across replicas: every write bumps the partition's <c>version</c> in the same transaction
 /// (the row lock serialises writers of one creator), stamps new rows with it as their <c>revision</c>, and
@@ -46,7 +54,7 @@ public sealed partial class EmbeddedVectorStore(
 
     public EmbeddedVectorStoreOptions Options => options;
 
-    /// <summary>Vectors currently held in memory by this replica.</summary>
+    /// <summary>Chunks currently held in memory by this replica.</summary>
     public long CachedVectors => _partitions.Values.Sum(p => (long)(p.Snapshot?.Count ?? 0));
 
     /// <summary>Bytes currently held in memory by this replica's partitions.</summary>
@@ -206,35 +214,49 @@ public sealed partial class EmbeddedVectorStore(
         }
 
         var partition = await GetPartitionAsync(connection, query.CreatorId, version.Value, cancellationToken);
-        var hits = partition.Search(query.Vector.Span, query.Limit, query.MinScore, query.Generations, options.MaxSearchParallelism);
-        if (hits.Count == 0)
+        var candidates = partition.Search(
+            query.Vector.Span, query.Limit + options.RescoreMargin, query.MinScore - ScanTolerance, query.Generations, options.MaxSearchParallelism);
+        if (candidates.Count == 0)
         {
             return [];
         }
 
-        // Payloads come from Postgres for the few winners only: memory holds just vectors and ids.
-        var payloads = new Dictionary<Guid, (int Sequence, ChunkPayload Payload)>();
+        // Payloads and float32 vectors come from Postgres for the few candidates only; memory holds float16
+        // vectors and ids. The join on unnest makes each id a primary-key lookup whatever the statistics say
+        // (right after a bulk load, "id = ANY(...)" was planned as a scan of the creator's rows).
+        var byId = candidates.ToDictionary(c => c.Id);
+        var matches = new List<VectorMatch>(candidates.Count);
         await using (var select = new NpgsqlCommand(
             """
-            SELECT id, seq, title, url, start_seconds, end_seconds, text FROM vector_points
-            WHERE collection = @collection AND creator_id = @creator AND id = ANY(@ids)
+            SELECT p.id, p.seq, p.title, p.url, p.start_seconds, p.end_seconds, p.text, p.embedding
+            FROM unnest(@ids) AS wanted(id)
+            JOIN vector_points p ON p.collection = @collection AND p.creator_id = @creator AND p.id = wanted.id
             """, connection))
         {
             AddScope(select, query.CreatorId);
-            select.Parameters.AddWithValue("ids", hits.Select(h => h.Id).ToArray());
+            select.Parameters.AddWithValue("ids", candidates.Select(h => h.Id).ToArray());
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                payloads[reader.GetGuid(0)] = (reader.GetInt32(1), new ChunkPayload(
-                    reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetString(6)));
+                var id = reader.GetGuid(0);
+                var candidate = byId[id];
+                var embedding = MemoryMarshal.Cast<byte, float>(await reader.GetFieldValueAsync<byte[]>(7, cancellationToken));
+                var score = TensorPrimitives.Dot(query.Vector.Span, embedding);
+                if (score >= query.MinScore)
+                {
+                    matches.Add(new VectorMatch(id, candidate.VideoId, candidate.Generation, reader.GetInt32(1), new ChunkPayload(
+                        reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetString(6)), score));
+                }
             }
         }
 
-        // A row deleted between the scan and the payload read is gone: leave it out.
-        return hits.Where(h => payloads.ContainsKey(h.Id))
-            .Select(h => new VectorMatch(h.Id, h.VideoId, h.Generation, payloads[h.Id].Sequence, payloads[h.Id].Payload, h.Score))
-            .ToList();
+        // A candidate deleted between the scan and the read is simply gone.
+        matches.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Id.CompareTo(b.Id));
+        return matches.Count > query.Limit ? matches.GetRange(0, query.Limit) : matches;
     }
+
+    /// <summary>How far a float16 scan score can be from the exact one, with a wide margin (the real error is about 1e-4).</summary>
+    private const float ScanTolerance = 0.01f;
 
     public async Task<long> CountAsync(string creatorId, CancellationToken cancellationToken)
     {
@@ -341,15 +363,15 @@ public sealed partial class EmbeddedVectorStore(
 
     private void EvictIfOverBudget(string keep)
     {
-        var total = CachedVectors;
-        if (total <= options.MaxCachedVectors)
+        var total = CachedBytes;
+        if (total <= options.MaxCachedBytes)
         {
             return;
         }
 
         foreach (var (creator, holder) in _partitions.OrderBy(p => p.Value.LastUsed).ToList())
         {
-            if (total <= options.MaxCachedVectors)
+            if (total <= options.MaxCachedBytes)
             {
                 break;
             }
@@ -359,7 +381,7 @@ public sealed partial class EmbeddedVectorStore(
                 continue;
             }
 
-            total -= holder.Snapshot.Count;
+            total -= holder.Snapshot.EstimatedBytes;
             _partitions.TryRemove(creator, out _);
             LogEvicted(logger, creator, holder.Snapshot.Count);
         }
