@@ -107,6 +107,12 @@ public sealed partial class IngestionWorker(
                 LogDatabaseUnavailable(logger, ex.Message);
                 await Delay(options.PollInterval, stoppingToken);
             }
+            catch (Exception ex)
+            {
+                // Never let one bad moment stop this replica's worker (a failing background service stops the host).
+                LogLoopFailed(logger, ex);
+                await Delay(options.PollInterval, stoppingToken);
+            }
         }
     }
 
@@ -194,8 +200,10 @@ public sealed partial class IngestionWorker(
             await FailAsync(job, claimed.LeaseOwner, ex.Message);
             telemetry.JobFinished("failed", Stopwatch.GetElapsedTime(started), 0);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // Anything else is treated as transient — including a timeout inside an HTTP call, which surfaces as a
+            // cancellation that is neither ours nor the lease's.
             var reason = Describe(ex);
             if (job.Attempts >= options.MaxAttempts)
             {
@@ -315,6 +323,10 @@ public sealed partial class IngestionWorker(
             {
                 LogDatabaseUnavailable(logger, ex.Message);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogLoopFailed(logger, ex);
+            }
 
             await Delay(TimeSpan.FromSeconds(15), stoppingToken);
         }
@@ -343,7 +355,8 @@ public sealed partial class IngestionWorker(
         VectorStores.VectorStoreException => "The vector store failed: " + ex.Message,
         NpgsqlException => "The database was unavailable.",
         System.ClientModel.ClientResultException c => $"The embedding service failed (HTTP {c.Status}).",
-        HttpRequestException => "The embedding service could not be reached.",
+        HttpRequestException or Polly.CircuitBreaker.BrokenCircuitException => "The embedding service could not be reached.",
+        OperationCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException => "A dependency timed out.",
         _ => "An unexpected error occurred (" + ex.GetType().Name + ").",
     };
 
@@ -381,6 +394,9 @@ public sealed partial class IngestionWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Forgot {Count} finished ingestion jobs")]
     private static partial void LogPruned(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingestion worker loop failed unexpectedly; continuing")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion worker: database unavailable ({Reason}); retrying")]
     private static partial void LogDatabaseUnavailable(ILogger logger, string reason);

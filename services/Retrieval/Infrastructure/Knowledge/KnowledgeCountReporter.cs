@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using CreatorChat.Retrieval.Infrastructure.Creators;
 using CreatorChat.Retrieval.Infrastructure.Data;
-using Npgsql;
 
 namespace CreatorChat.Retrieval.Infrastructure.Knowledge;
 
@@ -43,8 +42,9 @@ public sealed partial class KnowledgeCountReporter(
             {
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
+                // Database down, or anything unexpected: report and try again later; never stop the host.
                 LogFailed(logger, ex.Message);
                 await Task.Delay(options.Interval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
