@@ -29,7 +29,12 @@ public static class RedisExtensions
             var options = ConfigurationOptions.Parse(connectionString);
             options.AbortOnConnectFail = false;
             options.ConnectTimeout = Math.Min(options.ConnectTimeout, 5000);
-            return ConnectionMultiplexer.Connect(options);
+            var multiplexer = ConnectionMultiplexer.Connect(options);
+            // StackExchange.Redis 1.x completes every awaited call, in order, on its one socket-reader
+            // thread, so the code after each await (ours) would run there, one request at a time.
+            // 2.x dropped that ordering; delete this line with the upgrade (it is obsolete there).
+            multiplexer.PreserveAsyncOrder = false;
+            return multiplexer;
         });
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             connectionName,

@@ -4,14 +4,9 @@ using Xunit;
 
 namespace CreatorChat.Gateway.Tests;
 
-[Collection(InfrastructureCollection.Name)]
-public sealed class AccountsTests(InfrastructureFixture infrastructure) : IAsyncLifetime
+public sealed class AccountsTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
-    private readonly GatewayFixture _gateway = new(infrastructure);
-
-    public Task InitializeAsync() => _gateway.InitializeAsync();
-
-    public Task DisposeAsync() => _gateway.DisposeAsync();
+    private readonly GatewayFixture _gateway = gateway;
 
     [Fact]
     public async Task Register_login_and_me_show_role_tier_and_usage()

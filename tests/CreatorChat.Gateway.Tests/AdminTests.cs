@@ -5,14 +5,9 @@ using Xunit;
 
 namespace CreatorChat.Gateway.Tests;
 
-[Collection(InfrastructureCollection.Name)]
-public sealed class AdminTests(InfrastructureFixture infrastructure) : IAsyncLifetime
+public sealed class AdminTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
-    private readonly GatewayFixture _gateway = new(infrastructure);
-
-    public Task InitializeAsync() => _gateway.InitializeAsync();
-
-    public Task DisposeAsync() => _gateway.DisposeAsync();
+    private readonly GatewayFixture _gateway = gateway;
 
     [Fact]
     public async Task The_configured_admin_is_bootstrapped_once()

@@ -9,14 +9,9 @@ using Xunit;
 
 namespace CreatorChat.Gateway.Tests;
 
-[Collection(InfrastructureCollection.Name)]
-public sealed class EdgeTests(InfrastructureFixture infrastructure) : IAsyncLifetime
+public sealed class EdgeTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
-    private readonly GatewayFixture _gateway = new(infrastructure);
-
-    public Task InitializeAsync() => _gateway.InitializeAsync();
-
-    public Task DisposeAsync() => _gateway.DisposeAsync();
+    private readonly GatewayFixture _gateway = gateway;
 
     [Fact]
     public async Task Forged_identity_headers_never_reach_a_service_but_the_token_does()

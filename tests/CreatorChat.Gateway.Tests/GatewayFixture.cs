@@ -6,18 +6,24 @@ using Xunit;
 namespace CreatorChat.Gateway.Tests;
 
 /// <summary>The real gateway (its Program, identitydb on real Postgres, real Redis) in front of an echo service.</summary>
-public sealed class GatewayFixture : IAsyncLifetime
+public class GatewayFixture : IAsyncLifetime
 {
     public const string AdminEmail = "root@creatorchat.test";
     public const string AdminPassword = "Admin-password-42";
 
-    private readonly InfrastructureFixture _infrastructure;
     private readonly Dictionary<string, string?> _overrides;
+    private InfrastructureFixture? _infrastructure;
     private readonly List<ServiceFactory<Program>> _replicas = [];
     private readonly string _keyPrefix = $"test-{Guid.NewGuid():N}:";
     private string _identityDb = "";
 
-    public GatewayFixture(InfrastructureFixture infrastructure, Dictionary<string, string?>? overrides = null)
+    /// <summary>A gateway over the process-wide test Postgres/Redis (for class fixtures).</summary>
+    public GatewayFixture()
+        : this(null, null)
+    {
+    }
+
+    protected internal GatewayFixture(InfrastructureFixture? infrastructure, Dictionary<string, string?>? overrides = null)
     {
         _infrastructure = infrastructure;
         _overrides = overrides ?? [];
@@ -31,6 +37,7 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        _infrastructure ??= await InfrastructureFixture.SharedAsync();
         Downstream = await EchoService.StartAsync();
         _identityDb = _infrastructure.NewDatabase("identitydb");
         _replicas.Add(NewReplica());
@@ -42,7 +49,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:identitydb"] = _identityDb,
-            ["ConnectionStrings:cache"] = _infrastructure.RedisConnectionString,
+            ["ConnectionStrings:cache"] = _infrastructure!.RedisConnectionString,
             ["Jwt:SigningKey"] = TestTokens.DefaultKey,
             ["Admin:Email"] = AdminEmail,
             ["Admin:Password"] = AdminPassword,
@@ -52,6 +59,9 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Resilience:Http:MaxRetryAttempts"] = "0",
             ["Cors:AllowedOrigins:0"] = "https://app.example",
             ["RateLimits:KeyPrefix"] = _keyPrefix,
+            // Every test client comes from 127.0.0.1; per-address limits get their own strict fixtures.
+            ["RateLimits:RegistrationsPerIpPerHour"] = "100000",
+            ["RateLimits:LoginPerIpPerMinute"] = "100000",
         };
         foreach (var (key, value) in _overrides)
         {

@@ -6,14 +6,9 @@ using Xunit;
 
 namespace CreatorChat.Gateway.Tests;
 
-[Collection(InfrastructureCollection.Name)]
-public sealed class TokenAttackTests(InfrastructureFixture infrastructure) : IAsyncLifetime
+public sealed class TokenAttackTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
-    private readonly GatewayFixture _gateway = new(infrastructure);
-
-    public Task InitializeAsync() => _gateway.InitializeAsync();
-
-    public Task DisposeAsync() => _gateway.DisposeAsync();
+    private readonly GatewayFixture _gateway = gateway;
 
     private static string B64(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

@@ -11,6 +11,20 @@ namespace CreatorChat.Testing;
 /// </summary>
 public sealed class InfrastructureFixture : IAsyncLifetime
 {
+    private static readonly Lazy<Task<InfrastructureFixture>> SharedInstance = new(async () =>
+    {
+        var shared = new InfrastructureFixture();
+        await shared.InitializeAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => shared.DisposeAsync().GetAwaiter().GetResult();
+        return shared;
+    });
+
+    /// <summary>
+    /// One instance for the whole test process, for class fixtures (xunit 2 fixtures cannot depend on
+    /// collection fixtures). Stopped when the test process exits.
+    /// </summary>
+    public static Task<InfrastructureFixture> SharedAsync() => SharedInstance.Value;
+
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "creatorchat-tests", Guid.NewGuid().ToString("N")[..12]);
     private LocalPostgres? _postgres;
     private LocalRedis? _redis;

@@ -14,7 +14,7 @@ public sealed class UserDirectory : IDisposable
     public const string ChangedChannel = "creatorchat:gateway:user-changed";
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<Guid, (User? User, DateTimeOffset Expires)> _cache = new();
+    private readonly ConcurrentDictionary<Guid, Entry> _cache = new();
     private readonly UserRepository _users;
     private readonly IConnectionMultiplexer _redis;
     private readonly TimeProvider _timeProvider;
@@ -42,23 +42,37 @@ public sealed class UserDirectory : IDisposable
         }
     }
 
+    /// <summary>
+    /// Concurrent requests of one user share a single lookup (a burst of a user's requests must not
+    /// become a burst of database queries); a failed lookup is not cached.
+    /// </summary>
     public async Task<User?> GetAsync(Guid id, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
-        if (_cache.TryGetValue(id, out var entry) && entry.Expires > now)
+        if (_cache.TryGetValue(id, out var cached) && cached.Expires > now && !cached.Lookup.IsFaulted)
         {
-            return entry.User;
+            return await cached.Lookup.WaitAsync(cancellationToken);
         }
 
-        var user = await _users.FindAsync(id, cancellationToken);
         if (_cache.Count > 100_000)
         {
             _cache.Clear(); // bounded memory under a flood of distinct users; entries are cheap to reload
         }
 
-        _cache[id] = (user, now + Ttl);
-        return user;
+        var fresh = new Entry(_users.FindAsync(id, CancellationToken.None), now + Ttl);
+        var entry = _cache.AddOrUpdate(id, fresh, (_, existing) => existing.Expires > now && !existing.Lookup.IsFaulted ? existing : fresh);
+        try
+        {
+            return await entry.Lookup.WaitAsync(cancellationToken);
+        }
+        catch when (entry.Lookup.IsFaulted)
+        {
+            _cache.TryRemove(KeyValuePair.Create(id, entry));
+            throw;
+        }
     }
+
+    private sealed record Entry(Task<User?> Lookup, DateTimeOffset Expires);
 
     public async Task InvalidateAsync(Guid id)
     {
