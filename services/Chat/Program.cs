@@ -7,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddPlatformAuthentication();
+ChatDatabase.TuneConnectionString(builder.Configuration);
 builder.AddNpgsqlDataSource(ChatDatabase.ConnectionName, migrationsAssembly: typeof(ChatDatabase).Assembly);
 // The answer cache is an optimisation: without Redis chat still answers, so Redis only degrades health.
 builder.AddRedisClient("cache", requiredForReadiness: false);

@@ -6,6 +6,8 @@ const string usage =
     Usage: dotnet run -c Release --project tools/CreatorChat.Benchmarks -- <command> [options]
 
     Commands:
+      gateway     gateway cost (direct vs through the gateway, p50/p99, requests/s) and limit exactness over 3 replicas
+                  --seconds 10 --concurrency 100 --burst 300
       chat        chat turns through the gateway (offline model): turns/s and time to first token
                   --seconds 10 --videos 82
       retrieval   ingestion throughput (82 caption files), embedded-store search latency and memory
@@ -23,6 +25,9 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 
 switch (args[0])
 {
+    case "gateway":
+        return await CreatorChat.Benchmarks.Gateway.GatewayBenchmark.RunAsync(args[1..]);
+
     case "chat":
         return await CreatorChat.Benchmarks.Chat.ChatBenchmark.RunAsync(args[1..]);
 

@@ -19,12 +19,27 @@ public sealed class ServerSentEventsSink(HttpResponse response) : ITurnSink
 
     private bool _started;
 
+    private Utf8JsonWriter? _deltaWriter;
+
     public ValueTask DeltaAsync(string text, CancellationToken cancellationToken)
     {
         Start();
         var writer = response.BodyWriter;
         writer.Write(DeltaPrefix);
-        WriteJson(new DeltaEvent(text));
+        // The hottest write of all (one per token): a reused writer, no serializer.
+        if (_deltaWriter is null)
+        {
+            _deltaWriter = new Utf8JsonWriter(writer);
+        }
+        else
+        {
+            _deltaWriter.Reset(writer);
+        }
+
+        _deltaWriter.WriteStartObject();
+        _deltaWriter.WriteString("text"u8, text);
+        _deltaWriter.WriteEndObject();
+        _deltaWriter.Flush();
         writer.Write(EventEnd);
         return default;
     }
@@ -42,6 +57,8 @@ public sealed class ServerSentEventsSink(HttpResponse response) : ITurnSink
     public async ValueTask CompleteAsync(TurnResult result, CancellationToken cancellationToken)
     {
         Start();
+        _deltaWriter?.Dispose();
+        _deltaWriter = null;
         WriteEvent("citations", result.Citations.Select(CitationView.From).ToList());
         WriteEvent("done", new DoneEvent(result.ConversationId, result.AnswerId, result.Cached, UsageView.From(result.Usage), result.Status));
         await response.BodyWriter.FlushAsync(cancellationToken);
@@ -83,8 +100,6 @@ public sealed class ServerSentEventsSink(HttpResponse response) : ITurnSink
         using var json = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = Microsoft.Extensions.Hosting.ApiJson.Options.Encoder, SkipValidation = true });
         JsonSerializer.Serialize(json, payload, Microsoft.Extensions.Hosting.ApiJson.Options);
     }
-
-    private sealed record DeltaEvent(string Text);
 
     private sealed record DoneEvent(Guid? ConversationId, Guid MessageId, bool Cached, UsageView? Usage, string Status);
 

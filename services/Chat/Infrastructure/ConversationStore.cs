@@ -240,7 +240,8 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
                    count(*) FILTER (WHERE a.outcome = 'retrieval_unavailable') AS RetrievalUnavailable,
                    count(*) FILTER (WHERE a.feedback_rating = 1) AS ThumbsUp,
                    count(*) FILTER (WHERE a.feedback_rating = -1) AS ThumbsDown
-            FROM messages q LEFT JOIN messages a ON a.reply_to = q.id
+            FROM messages q
+            LEFT JOIN messages a ON a.reply_to = q.id AND a.creator_id = @CreatorId AND a.created_at >= @Since
             WHERE q.creator_id = @CreatorId AND q.role = 'user' AND q.created_at >= @Since;
 
             SELECT question_key AS QuestionKey, (array_agg(content ORDER BY created_at DESC))[1] AS Example,
@@ -253,7 +254,8 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
 
             SELECT q.question_key AS QuestionKey, (array_agg(q.content ORDER BY q.created_at DESC))[1] AS Example,
                    count(*) AS Count, max(q.created_at) AS LastAskedAt, max(a.top_score)::double precision AS BestScore
-            FROM messages q JOIN messages a ON a.reply_to = q.id
+            FROM messages q
+            JOIN messages a ON a.reply_to = q.id AND a.creator_id = @CreatorId AND a.created_at >= @Since
             WHERE q.creator_id = @CreatorId AND q.role = 'user' AND q.created_at >= @Since AND q.question_key <> ''
               AND a.status = 'complete'
               AND (a.outcome = 'not_covered' OR (a.outcome = 'answered' AND a.top_score < @LowScore))

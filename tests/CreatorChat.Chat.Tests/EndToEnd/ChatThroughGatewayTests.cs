@@ -175,6 +175,52 @@ public sealed class ChatThroughGatewayTests(ChatPlatformFixture platform)
         Assert.Contains("[1]", streamed.ToString());
     }
 
+    [Fact]
+    public async Task Cached_answers_are_retired_when_the_creator_re_uploads_a_video()
+    {
+        var fan = platform.Gateway(await platform.NewFanAsync());
+        const string question = "Why are encoders good at understanding sentences?";
+        async Task<JsonNode> AskAsync()
+        {
+            using var response = await fan.PostJsonAsync("/api/v1/chat", new { creator_id = ChatPlatformFixture.Slug, message = question });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await response.ReadJsonAsync();
+        }
+
+        await AskAsync();
+        Assert.True((await AskAsync())["cached"]!.GetValue<bool>());
+
+        // The creator replaces the encoders video (same id): retrieval bumps the knowledge version and announces it.
+        var admin = platform.Gateway(platform.AdminToken);
+        var (file, videoId, title) = ChatPlatformFixture.Videos.Single(v => v.VideoId == "MUqNwgPjJvQ");
+        using (var replaced = await admin.PostJsonAsync($"/api/v1/creators/{ChatPlatformFixture.Slug}/videos", new
+               {
+                   video_id = videoId, title, format = "srt",
+                   transcript = await File.ReadAllTextAsync(Path.Combine(ChatPlatformFixture.CaptionsFolder, file)),
+               }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, replaced.StatusCode);
+            var job = (await replaced.ReadJsonAsync())["job_id"]!.GetValue<string>();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await admin.GetFromJsonAsync<JsonObject>(new Uri($"/api/v1/jobs/{job}", UriKind.Relative)))!["status"]!.GetValue<string>() != "succeeded")
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the re-upload was not ingested in time");
+                await Task.Delay(100);
+            }
+        }
+
+        // The announcement travels over Redis pub/sub: allow it a moment (the time-based fallback would take a minute).
+        var after = await AskAsync();
+        for (var attempt = 0; attempt < 20 && after["cached"]!.GetValue<bool>(); attempt++)
+        {
+            await Task.Delay(100);
+            after = await AskAsync();
+        }
+
+        Assert.False(after["cached"]!.GetValue<bool>());
+        Assert.Contains(after["citations"]!.AsArray(), c => c!["video_id"]!.GetValue<string>() == videoId);
+    }
+
     private static Task SendAsync(WebSocket socket, object frame) =>
         socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(frame), WebSocketMessageType.Text, true, CancellationToken.None);
 }

@@ -14,11 +14,13 @@ namespace CreatorChat.Benchmarks.Chat;
 /// Chat turns through the gateway with the offline model, on a local platform (real processes,
 /// loopback only): turns per second and time to first token (p50/p99) for JSON and server-sent
 /// events at 10 and 100 concurrent users, each asking questions nobody asked before (so every turn
-/// searches and generates), then cached turns per second at 100 users. Closed loop: each user sends
-/// its next question when the previous answer is complete. Bounded in time (about two minutes).
+/// searches and generates), then cached turns per second at 100 users. Capacity phases are closed
+/// loops (each user asks again as soon as its answer is complete: throughput, with latency set by
+/// queueing); the latency phases pace 100 users to a target rate (default 300 turns/s together) and
+/// report time to first token at that load. Bounded in time (about two minutes), loopback only.
 /// </summary>
 /// <remarks>
-/// Command: <c>dotnet run -c Release --project tools/CreatorChat.Benchmarks -- chat [--seconds 10] [--videos 82]</c>.
+/// Command: <c>dotnet run -c Release --project tools/CreatorChat.Benchmarks -- chat [--seconds 10] [--videos 82] [--rate 300]</c>.
 /// The knowledge base is the real captions of ../shared/data/hf-course-subtitles. Users are
 /// registered through the API and raised to the enterprise tier (5,000 chat requests an hour); the
 /// per-minute API floor is raised so that it measures chat, not the limiter's refusals — the
@@ -47,6 +49,7 @@ public static class ChatBenchmark
     {
         var seconds = Option(args, "--seconds", 10);
         var videoCount = Option(args, "--videos", 82);
+        var rate = Option(args, "--rate", 300);
         var captions = Path.Combine(BuildInfo.FindRepositoryRoot(), "..", "shared", "data", "hf-course-subtitles", "subtitles", "en");
         if (!Directory.Exists(captions))
         {
@@ -70,6 +73,7 @@ public static class ChatBenchmark
                 ["Admin__Password"] = AdminPassword,
                 ["RateLimits__RegistrationsPerIpPerHour"] = "100000",
                 ["RateLimits__ApiRequestsPerMinute"] = "10000000",
+                ["RateLimits__LoginPerIpPerMinute"] = "100000",
             },
         }, CancellationToken.None);
 
@@ -81,6 +85,7 @@ public static class ChatBenchmark
         var users = await RegisterUsersAsync(http, admin, 100);
         Console.WriteLine($"Platform ready: {videoCount} videos ingested, {users.Count} enterprise-tier fans.\n");
 
+        var meter = new CpuMeter(platform, folder);
         var results = new List<Result>();
         var questionNumber = 0;
         string NextUnique()
@@ -90,14 +95,27 @@ public static class ChatBenchmark
                    string.Create(CultureInfo.InvariantCulture, $" (question {n})");
         }
 
+        // Warm up every code path (JIT tiering, connection pools, retrieval's index) before measuring.
+        foreach (var streaming in new[] { false, true })
+        {
+            await RunPhaseAsync(http, users, streaming, TimeSpan.FromSeconds(4), NextUnique);
+        }
+
+        // Capacity: closed loop, each user asks again as soon as the answer is complete.
         foreach (var streaming in new[] { false, true })
         {
             foreach (var concurrency in new[] { 10, 100 })
             {
-                await RunPhaseAsync(http, users.Take(concurrency).ToList(), streaming, TimeSpan.FromSeconds(2), NextUnique); // warm-up
-                results.Add(await RunPhaseAsync(http, users.Take(concurrency).ToList(), streaming, TimeSpan.FromSeconds(seconds), NextUnique)
-                    with { Name = $"{(streaming ? "SSE " : "JSON")} uncached, {concurrency,3} users" });
+                results.Add(await RunPhaseAsync(http, users.Take(concurrency).ToList(), streaming, TimeSpan.FromSeconds(seconds), NextUnique, meter)
+                    with { Name = $"{(streaming ? "SSE " : "JSON")} uncached, {concurrency,3} users, max rate" });
             }
+        }
+
+        // Latency at the target load: 100 users together asking `rate` questions a second, evenly spread.
+        foreach (var streaming in new[] { false, true })
+        {
+            results.Add(await RunPhaseAsync(http, users, streaming, TimeSpan.FromSeconds(seconds), NextUnique, meter, rate)
+                with { Name = $"{(streaming ? "SSE " : "JSON")} uncached, 100 users at {rate}/s" });
         }
 
         // Cached: a small set of popular questions, each answered once before the measurement.
@@ -111,33 +129,55 @@ public static class ChatBenchmark
         string NextPopular() => popular[Interlocked.Increment(ref cachedIndex) % popular.Count];
         foreach (var streaming in new[] { false, true })
         {
-            await RunPhaseAsync(http, users, streaming, TimeSpan.FromSeconds(2), NextPopular);
-            results.Add(await RunPhaseAsync(http, users, streaming, TimeSpan.FromSeconds(seconds), NextPopular)
-                with { Name = $"{(streaming ? "SSE " : "JSON")} cached,   100 users" });
+            results.Add(await RunPhaseAsync(http, users, streaming, TimeSpan.FromSeconds(seconds), NextPopular, meter)
+                with { Name = $"{(streaming ? "SSE " : "JSON")} cached,   100 users, max rate" });
         }
 
         Print(results, Environment.ProcessorCount);
         return results.Any(r => r.Errors > 0) ? 1 : 0;
     }
 
-    public sealed record Result(string Name, int Turns, int Errors, int Cached, double Seconds, double TtftP50, double TtftP99, double LatencyP50, double LatencyP99)
+    public sealed record Result(string Name, int Turns, int Errors, int Cached, double Seconds, double TtftP50, double TtftP99, double LatencyP50, double LatencyP99, string Cpu)
     {
         public double TurnsPerSecond => Turns / Seconds;
     }
 
     private sealed record Sample(double TtftMs, double LatencyMs, bool Cached);
 
-    private static async Task<Result> RunPhaseAsync(HttpClient http, IReadOnlyList<string> users, bool streaming, TimeSpan duration, Func<string> nextQuestion)
+    /// <param name="ratePerSecond">
+    /// Null: closed loop (ask again at once). Otherwise the users together ask this many questions a
+    /// second, each on its own fixed schedule (a user whose answer is late asks late, never twice at once).
+    /// </param>
+    private static async Task<Result> RunPhaseAsync(
+        HttpClient http, IReadOnlyList<string> users, bool streaming, TimeSpan duration, Func<string> nextQuestion, CpuMeter? meter = null, int? ratePerSecond = null)
     {
+        var cpuBefore = meter?.Snapshot();
         var samples = new List<Sample>[users.Count];
         var errors = 0;
         var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var started = Stopwatch.GetTimestamp();
+        var interval = ratePerSecond is { } rate ? TimeSpan.FromSeconds((double)users.Count / rate) : TimeSpan.Zero;
         await Task.WhenAll(users.Select(async (token, i) =>
         {
             var mine = samples[i] = [];
+            var next = TimeSpan.FromTicks(interval.Ticks * i / users.Count);
             while (Stopwatch.GetTimestamp() < stopAt)
             {
+                if (interval > TimeSpan.Zero)
+                {
+                    var wait = next - Stopwatch.GetElapsedTime(started);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait);
+                    }
+
+                    next += interval;
+                    if (Stopwatch.GetTimestamp() >= stopAt)
+                    {
+                        break;
+                    }
+                }
+
                 try
                 {
                     mine.Add(await AskAsync(http, token, nextQuestion(), streaming));
@@ -155,7 +195,8 @@ public static class ChatBenchmark
         var all = samples.SelectMany(s => s).ToList();
         var ttft = all.Select(s => s.TtftMs).Order().ToList();
         var latency = all.Select(s => s.LatencyMs).Order().ToList();
-        return new Result("", all.Count, errors, all.Count(s => s.Cached), elapsed, Percentile(ttft, 0.5), Percentile(ttft, 0.99), Percentile(latency, 0.5), Percentile(latency, 0.99));
+        var cpu = meter is null ? "" : CpuMeter.Describe(cpuBefore!, meter.Snapshot(), all.Count);
+        return new Result("", all.Count, errors, all.Count(s => s.Cached), elapsed, Percentile(ttft, 0.5), Percentile(ttft, 0.99), Percentile(latency, 0.5), Percentile(latency, 0.99), cpu);
     }
 
     /// <summary>One turn. TTFT: the first delta event (SSE) or the whole answer (JSON, whose first token is its whole body).</summary>
@@ -181,31 +222,35 @@ public static class ChatBenchmark
             return new Sample(ms, ms, body!["cached"]!.GetValue<bool>());
         }
 
+        // The load generator shares the machine: scan bytes for the two markers that matter instead of parsing every event.
         double? ttft = null;
-        var cached = false;
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
-        string? line;
-        var lastEvent = "";
-        while ((line = await reader.ReadLineAsync()) is not null)
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[16 * 1024];
+        var tail = new List<byte>(512);
+        int read;
+        while ((read = await stream.ReadAsync(buffer)) > 0)
         {
-            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            var chunk = buffer.AsSpan(0, read);
+            if (ttft is null && chunk.IndexOf("event: delta"u8) >= 0)
             {
-                lastEvent = line[7..];
-                if (lastEvent == "delta")
-                {
-                    ttft ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                }
-                else if (lastEvent == "error")
-                {
-                    throw new InvalidOperationException("error event");
-                }
+                ttft = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
-            else if (lastEvent == "done" && line.StartsWith("data: ", StringComparison.Ordinal))
+
+            if (chunk.IndexOf("event: error"u8) >= 0)
             {
-                cached = line.Contains("\"cached\":true", StringComparison.Ordinal);
+                throw new InvalidOperationException("error event");
+            }
+
+            // Keep the last bytes: the done event ({…, "cached": …}) ends the stream.
+            tail.AddRange(chunk.Length > 512 ? chunk[^512..] : chunk);
+            if (tail.Count > 1024)
+            {
+                tail.RemoveRange(0, tail.Count - 512);
             }
         }
 
+        var end = Encoding.UTF8.GetString(tail.ToArray());
+        var cached = end.Contains("event: done", StringComparison.Ordinal) && end[end.LastIndexOf("event: done", StringComparison.Ordinal)..].Contains("\"cached\":true", StringComparison.Ordinal);
         var total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         return new Sample(ttft ?? total, total, cached);
     }
@@ -334,6 +379,12 @@ public static class ChatBenchmark
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Name} | {r.Turns} | {r.TurnsPerSecond:0} | {r.Cached} | {r.Errors} | {r.TtftP50:0.0} ms | {r.TtftP99:0.0} ms | {r.LatencyP50:0.0} ms | {r.LatencyP99:0.0} ms |"));
+        }
+
+        Console.WriteLine("\nCPU milliseconds per turn, by process:");
+        foreach (var r in results)
+        {
+            Console.WriteLine($"  {r.Name}: {r.Cpu}");
         }
     }
 }
