@@ -92,7 +92,7 @@ public static class GatewayBenchmark
         var signedIn = results[2];
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Gateway cost (signed in − direct): p50 +{signedIn.P50Ms - direct.P50Ms:0.00} ms, p99 +{signedIn.P99Ms - direct.P99Ms:0.00} ms, throughput {signedIn.RequestsPerSecond / direct.RequestsPerSecond:P0} of direct."));
+            $"Gateway cost (signed in − direct): p50 {signedIn.P50Ms - direct.P50Ms:+0.00;-0.00} ms, p99 {signedIn.P99Ms - direct.P99Ms:+0.00;-0.00} ms, throughput {signedIn.RequestsPerSecond / direct.RequestsPerSecond:P0} of direct."));
 
         // Exactness: one free-tier user, a burst spread over three replicas sharing one Redis.
         var limited = await SignUpAsync(http, gateways[0], $"burst-{Guid.NewGuid():N}@example.com");
