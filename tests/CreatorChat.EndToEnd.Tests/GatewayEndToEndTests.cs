@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Testing;
 using Xunit;
 
@@ -12,7 +11,7 @@ public sealed class GatewayEndToEndTests(PlatformFixture fixture)
     [Fact]
     public async Task A_creator_made_through_the_gateway_is_listed_through_the_gateway()
     {
-        var admin = fixture.Gateway(fixture.Tokens.User(Guid.NewGuid(), PlatformRoles.Admin));
+        var admin = fixture.Gateway(await fixture.AdminTokenAsync());
 
         using var created = await admin.PostJsonAsync("/api/v1/creators", new { slug = "e2e-listed", name = "Listed Creator", specialty = "Testing" });
         var creators = await fixture.Gateway().GetFromJsonAsync<List<Dictionary<string, object>>>(new Uri("/api/v1/creators", UriKind.Relative));
@@ -24,7 +23,7 @@ public sealed class GatewayEndToEndTests(PlatformFixture fixture)
     [Fact]
     public async Task Validation_problems_from_the_service_reach_the_client_intact()
     {
-        var admin = fixture.Gateway(fixture.Tokens.User(Guid.NewGuid(), PlatformRoles.Admin));
+        var admin = fixture.Gateway(await fixture.AdminTokenAsync());
 
         using var response = await admin.PostJsonAsync("/api/v1/creators", new { slug = "NO", name = "" });
 

@@ -25,6 +25,14 @@ public class PlatformFixture : IAsyncLifetime
     public HttpClient Gateway(string? token = null) =>
         new HttpClient { BaseAddress = Platform.GatewayUrl, Timeout = TimeSpan.FromSeconds(60) }.WithBearer(token);
 
+    /// <summary>Signs in as the administrator the gateway bootstrapped, through the public API.</summary>
+    public async Task<string> AdminTokenAsync()
+    {
+        using var login = await Gateway().PostJsonAsync("/api/v1/auth/login", new { email = Platform.AdminEmail, password = Platform.AdminPassword });
+        login.EnsureSuccessStatusCode();
+        return (await login.ReadJsonAsync())["access_token"]!.GetValue<string>();
+    }
+
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));

@@ -36,11 +36,7 @@ public static class ProxyApi
             return;
         }
 
-        await sockets.ForwardAsync(context, service);
-        if (admission.ChatUserId is { } userId && context.Response.StatusCode >= StatusCodes.Status500InternalServerError)
-        {
-            await guard.RefundAsync(userId);
-        }
+        await sockets.ForwardAsync(context, service, guard.SocketFilter(admission.UserId));
     }
 
     public static async Task ForwardAsync(HttpContext context, string service, EdgeGuard guard, HttpForwarder forwarder)

@@ -22,13 +22,20 @@ public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMe
 
     private static readonly string[] RelayedHeaders = ["Authorization", "Accept-Language", "User-Agent"];
 
-    public async Task ForwardAsync(HttpContext context, string service)
+    /// <summary>Max size of one client message when a filter must see it whole.</summary>
+    public const int MaxFilteredMessageBytes = 64 * 1024;
+
+    /// <param name="clientMessageFilter">
+    /// Sees each complete client text message before it is relayed; returns null to relay it, or a
+    /// reply (UTF-8 JSON) that goes back to the client instead — used for per-message quotas.
+    /// </param>
+    public async Task ForwardAsync(HttpContext context, string service, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<byte[]?>>? clientMessageFilter = null)
     {
         var started = Stopwatch.GetTimestamp();
         var status = StatusCodes.Status101SwitchingProtocols;
         try
         {
-            status = await RelayAsync(context, service);
+            status = await RelayAsync(context, service, clientMessageFilter);
         }
         finally
         {
@@ -36,7 +43,7 @@ public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMe
         }
     }
 
-    private async Task<int> RelayAsync(HttpContext context, string service)
+    private async Task<int> RelayAsync(HttpContext context, string service, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<byte[]?>>? filter)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -97,8 +104,11 @@ public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMe
 
         using var client = await context.WebSockets.AcceptWebSocketAsync(upstream.SubProtocol);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var toUpstream = PumpAsync(client, upstream, session.Token);
-        var toClient = PumpAsync(upstream, client, session.Token);
+        using var clientSends = new SemaphoreSlim(1, 1); // replies from the filter and relayed frames share the client socket
+        var toUpstream = filter is null
+            ? PumpAsync(client, upstream, null, session.Token)
+            : PumpFilteredAsync(client, upstream, filter, clientSends, session.Token);
+        var toClient = PumpAsync(upstream, client, clientSends, session.Token);
 
         // When one side closes, its close is passed on; give the other side a moment to complete the handshake.
         var first = await Task.WhenAny(toUpstream, toClient);
@@ -120,7 +130,7 @@ public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMe
     }
 
     /// <summary>Copies frames from one socket to the other until the source closes or fails.</summary>
-    private static async Task PumpAsync(WebSocket source, WebSocket destination, CancellationToken cancellationToken)
+    private static async Task PumpAsync(WebSocket source, WebSocket destination, SemaphoreSlim? destinationSends, CancellationToken cancellationToken)
     {
         var buffer = new byte[BufferSize];
         try
@@ -130,32 +140,115 @@ public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMe
                 var result = await source.ReceiveAsync(buffer.AsMemory(), cancellationToken);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    if (destination.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                    {
-                        await destination.CloseOutputAsync(
-                            source.CloseStatus ?? WebSocketCloseStatus.NormalClosure, source.CloseStatusDescription, cancellationToken);
-                    }
-
+                    await PassCloseAsync(source, destination, cancellationToken);
                     return;
                 }
 
-                await destination.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, cancellationToken);
+                await SendAsync(destination, destinationSends, buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
-            // One side vanished without a close: end the other side too.
-            if (destination.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            await AbandonAsync(destination);
+        }
+    }
+
+    /// <summary>Relays client messages whole, each one first shown to the filter.</summary>
+    private static async Task PumpFilteredAsync(
+        WebSocket client, WebSocket upstream, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<byte[]?>> filter,
+        SemaphoreSlim clientSends, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[BufferSize];
+        using var message = new MemoryStream();
+        try
+        {
+            while (true)
             {
-                try
+                var result = await client.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-                    await destination.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "the other side went away", timeout.Token);
+                    await PassCloseAsync(client, upstream, cancellationToken);
+                    return;
                 }
-                catch (Exception closeFailure) when (closeFailure is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+
+                message.Write(buffer, 0, result.Count);
+                if (message.Length > MaxFilteredMessageBytes)
                 {
-                    destination.Abort();
+                    await client.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message too large", cancellationToken);
+                    await AbandonAsync(upstream);
+                    return;
                 }
+
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                var whole = message.GetBuffer().AsMemory(0, (int)message.Length);
+                var reply = result.MessageType == WebSocketMessageType.Text ? await filter(whole, cancellationToken) : null;
+                if (reply is null)
+                {
+                    await upstream.SendAsync(whole, result.MessageType, endOfMessage: true, cancellationToken);
+                }
+                else
+                {
+                    await SendAsync(client, clientSends, reply, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                }
+
+                message.SetLength(0);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            await AbandonAsync(upstream);
+        }
+    }
+
+    private static async Task SendAsync(
+        WebSocket destination, SemaphoreSlim? sends, ReadOnlyMemory<byte> data, WebSocketMessageType type, bool endOfMessage, CancellationToken cancellationToken)
+    {
+        if (sends is null)
+        {
+            await destination.SendAsync(data, type, endOfMessage, cancellationToken);
+            return;
+        }
+
+        // Hold the lock for a whole message, so frames of two messages never interleave.
+        await sends.WaitAsync(cancellationToken);
+        try
+        {
+            await destination.SendAsync(data, type, endOfMessage, cancellationToken);
+        }
+        finally
+        {
+            if (endOfMessage)
+            {
+                sends.Release();
+            }
+        }
+    }
+
+    private static async Task PassCloseAsync(WebSocket source, WebSocket destination, CancellationToken cancellationToken)
+    {
+        if (destination.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            await destination.CloseOutputAsync(source.CloseStatus ?? WebSocketCloseStatus.NormalClosure, source.CloseStatusDescription, cancellationToken);
+        }
+    }
+
+    /// <summary>One side vanished without a close: end the other side too.</summary>
+    private static async Task AbandonAsync(WebSocket destination)
+    {
+        if (destination.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                await destination.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "the other side went away", timeout.Token);
+            }
+            catch (Exception closeFailure) when (closeFailure is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+            {
+                destination.Abort();
             }
         }
     }
