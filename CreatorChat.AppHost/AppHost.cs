@@ -6,11 +6,16 @@ var builder = DistributedApplication.CreateBuilder(args);
 // default, or existing servers with Infrastructure:Mode=existing (see BackingServices.cs).
 var infra = builder.AddBackingServices();
 
-var creator = builder.AddService<Projects.CreatorChat_Creator>("creator")
+// Every service validates the platform's tokens with this one key (Jwt__SigningKey): Parameters:jwt-signing-key
+// when set, else generated once and kept in the AppHost's user secrets.
+var signingKey = builder.AddSigningKey();
+
+// Declared before retrieval, chat and gateway: they all call it.
+var creator = builder.AddService<Projects.CreatorChat_Creator>("creator", signingKey)
     .WithDependency(infra.CreatorDb)
     .WithDependency(infra.Cache);
 
-var retrieval = builder.AddService<Projects.CreatorChat_Retrieval>("retrieval")
+var retrieval = builder.AddService<Projects.CreatorChat_Retrieval>("retrieval", signingKey)
     .WithReplicas(2)
     .WithDependency(infra.RetrievalDb)
     .WithDependency(infra.Cache)
@@ -18,7 +23,7 @@ var retrieval = builder.AddService<Projects.CreatorChat_Retrieval>("retrieval")
     .WithVectorStore(infra)
     .WithDependencyIfConfigured(infra.Embeddings);
 
-var chat = builder.AddService<Projects.CreatorChat_Chat>("chat")
+var chat = builder.AddService<Projects.CreatorChat_Chat>("chat", signingKey)
     .WithReplicas(2)
     .WithDependency(infra.ChatDb)
     .WithDependency(infra.Cache)
@@ -26,12 +31,13 @@ var chat = builder.AddService<Projects.CreatorChat_Chat>("chat")
     .WithDependency(retrieval)
     .WithDependencyIfConfigured(infra.Llm);
 
-builder.AddService<Projects.CreatorChat_Gateway>("gateway")
+builder.AddService<Projects.CreatorChat_Gateway>("gateway", signingKey)
     .WithExternalHttpEndpoints()
     .WithDependency(infra.IdentityDb)
     .WithDependency(infra.Cache)
     .WithDependency(creator)
     .WithDependency(chat)
-    .WithDependency(retrieval);
+    .WithDependency(retrieval)
+    .WithAdminIfConfigured();
 
 builder.Build().Run();

@@ -96,11 +96,33 @@ internal static class AppHostExtensions
             Embeddings: builder.AddConnectionStringIfConfigured("embeddings"));
     }
 
-    /// <summary>A CreatorChat service: the project plus the <c>/health</c> readiness check all of them serve.</summary>
-    public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name)
+    /// <summary>Parameter holding the platform's token signing key (<c>Parameters:jwt-signing-key</c>).</summary>
+    public const string SigningKeyParameter = "jwt-signing-key";
+
+    /// <summary>Parameters of the administrator the gateway bootstraps (<c>Parameters:admin-email</c>, <c>Parameters:admin-password</c>).</summary>
+    public const string AdminEmailParameter = "admin-email";
+
+    public const string AdminPasswordParameter = "admin-password";
+
+    /// <summary>
+    /// The key every service validates the platform's tokens with (user tokens the gateway issues and relays,
+    /// service tokens on <c>/internal/**</c> routes); they refuse to start outside Development without it. Taken from
+    /// <c>Parameters:jwt-signing-key</c> (at least 32 characters) when set; otherwise generated (64 letters and digits)
+    /// and kept in the AppHost's user secrets, so tokens stay valid across runs and nobody is prompted for it.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddSigningKey(this IDistributedApplicationBuilder builder) =>
+        builder.AddParameter(SigningKeyParameter, new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
+
+    /// <summary>
+    /// A CreatorChat service: the project, the <c>/health</c> readiness check all of them serve, and the platform's
+    /// signing key (<c>Jwt__SigningKey</c>) all of them validate tokens with.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddService<TProject>(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> signingKey)
         where TProject : IProjectMetadata, new()
     {
-        var service = builder.AddProject<TProject>(name);
+        var service = builder.AddProject<TProject>(name)
+            .WithEnvironment("Jwt__SigningKey", signingKey);
 
         // Endpoints come from the service's Properties/launchSettings.json; should that file ever go, the service
         // still gets an "http" endpoint (Aspire then sets ASPNETCORE_URLS for it).
@@ -125,6 +147,33 @@ internal static class AppHostExtensions
     public static IResourceBuilder<ProjectResource> WithDependencyIfConfigured(
         this IResourceBuilder<ProjectResource> service, IResourceBuilder<IResourceWithConnectionString>? dependency) =>
         dependency is null ? service : service.WithDependency(dependency);
+
+    /// <summary>
+    /// The administrator the gateway bootstraps at first start, passed as <c>Admin__Email</c> and (secret)
+    /// <c>Admin__Password</c> only when configured: set both <c>Parameters:admin-email</c> and
+    /// <c>Parameters:admin-password</c> (user secrets, command line, or <c>Parameters__admin_email</c> /
+    /// <c>Parameters__admin_password</c> in the environment). Neither: no administrator; only one: an error.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithAdminIfConfigured(this IResourceBuilder<ProjectResource> gateway)
+    {
+        var builder = gateway.ApplicationBuilder;
+        var email = IsParameterConfigured(builder, AdminEmailParameter);
+        var password = IsParameterConfigured(builder, AdminPasswordParameter);
+        if (!email && !password)
+        {
+            return gateway;
+        }
+
+        if (!email || !password)
+        {
+            throw new InvalidOperationException(
+                $"Set both Parameters:{AdminEmailParameter} and Parameters:{AdminPasswordParameter}, or neither: the gateway bootstraps an administrator only from both.");
+        }
+
+        return gateway
+            .WithEnvironment("Admin__Email", builder.AddParameter(AdminEmailParameter))
+            .WithEnvironment("Admin__Password", builder.AddParameter(AdminPasswordParameter, secret: true));
+    }
 
     /// <summary>
     /// Gives retrieval its Qdrant: the container's <c>ConnectionStrings__qdrant</c> (gRPC) and
@@ -153,4 +202,9 @@ internal static class AppHostExtensions
 
     private static bool IsConfigured(IDistributedApplicationBuilder builder, string connectionName) =>
         !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(connectionName));
+
+    // Where AddParameter(name) looks: Parameters:<name>, then the same key with '-' as '_' (environment variables).
+    private static bool IsParameterConfigured(IDistributedApplicationBuilder builder, string name) =>
+        !string.IsNullOrWhiteSpace(builder.Configuration[$"Parameters:{name}"]) ||
+        !string.IsNullOrWhiteSpace(builder.Configuration[$"Parameters:{name.Replace('-', '_')}"]);
 }

@@ -5,13 +5,15 @@ namespace CreatorChat.AppHost.Tests;
 
 /// <summary>
 /// Checks the application model the AppHost declares, without starting anything (no Docker needed).
-/// Optional connection strings are set empty so that the developer's environment cannot change the outcome.
+/// Optional connection strings and parameters are set empty so that the developer's environment cannot change the outcome.
 /// </summary>
 public sealed class AppHostModelTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     private static readonly string[] Services = ["gateway", "creator", "chat", "retrieval"];
+
+    private static readonly string[] NoAdmin = ["Parameters:admin-email=", "Parameters:admin-password="];
 
     [Fact]
     public async Task Containers_mode_declares_services_and_their_servers()
@@ -32,7 +34,7 @@ public sealed class AppHostModelTests
         Assert.False(appHost.Resources.TryGetByName("embeddings", out _));
 
         AssertDependsOn(appHost.Get("creator"), "creatordb", "cache");
-        AssertDependsOn(appHost.Get("retrieval"), "retrievaldb", "cache", "qdrant");
+        AssertDependsOn(appHost.Get("retrieval"), "retrievaldb", "cache", "creator", "qdrant");
         AssertDependsOn(appHost.Get("chat"), "chatdb", "cache", "creator", "retrieval");
         AssertDependsOn(appHost.Get("gateway"), "identitydb", "cache", "creator", "chat", "retrieval");
     }
@@ -79,7 +81,7 @@ public sealed class AppHostModelTests
         }
 
         var retrieval = appHost.Get("retrieval");
-        AssertDependsOn(retrieval, "retrievaldb", "cache");
+        AssertDependsOn(retrieval, "retrievaldb", "cache", "creator");
         // No Qdrant configured: retrieval keeps its embedded vector store.
         Assert.DoesNotContain(retrieval.References(), name => name.StartsWith("qdrant", StringComparison.Ordinal));
         Assert.DoesNotContain(retrieval.Waits(), name => name.StartsWith("qdrant", StringComparison.Ordinal));
@@ -98,11 +100,79 @@ public sealed class AppHostModelTests
             "ConnectionStrings:embeddings=Endpoint=http://127.0.0.1:11434/v1;Key=test;Model=test");
 
         Assert.IsType<ParameterResource>(appHost.Get("qdrant-http"));
-        AssertDependsOn(appHost.Get("retrieval"), "retrievaldb", "cache", "qdrant-http", "embeddings");
+        AssertDependsOn(appHost.Get("retrieval"), "retrievaldb", "cache", "creator", "qdrant-http", "embeddings");
         AssertDependsOn(appHost.Get("chat"), "chatdb", "cache", "creator", "retrieval", "llm");
         Assert.DoesNotContain("llm", appHost.Get("retrieval").References());
         Assert.DoesNotContain("embeddings", appHost.Get("chat").References());
     }
+
+    [Fact]
+    public async Task Every_service_gets_the_one_signing_key_generated_when_not_configured()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var appHost = await TestAppHost.CreateAsync(cts.Token, ["Infrastructure:Mode=existing", .. NoAdmin]);
+
+        // Generated (and kept in the AppHost's user secrets) when Parameters:jwt-signing-key is absent: nobody is
+        // prompted. Not evaluated here, which would write to the developer's user secrets.
+        var key = Assert.IsType<ParameterResource>(appHost.Get("jwt-signing-key"));
+        Assert.True(key.Secret);
+        Assert.NotNull(key.Default);
+        foreach (var name in Services)
+        {
+            Assert.Contains("jwt-signing-key", appHost.Get(name).References());
+        }
+
+        // No administrator configured: the gateway gets neither Admin__Email nor Admin__Password.
+        Assert.False(appHost.Resources.TryGetByName("admin-email", out _));
+        Assert.False(appHost.Resources.TryGetByName("admin-password", out _));
+    }
+
+    [Fact]
+    public async Task A_configured_signing_key_and_administrator_reach_their_services()
+    {
+        const string SigningKey = "test-signing-key-0123456789abcdef0123456789abcdef";
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var appHost = await TestAppHost.CreateAsync(cts.Token,
+            "Infrastructure:Mode=existing", $"Parameters:jwt-signing-key={SigningKey}",
+            "Parameters:admin-email=ops@example.com", "Parameters:admin-password=test-admin-password-1");
+
+        var key = Assert.IsType<ParameterResource>(appHost.Get("jwt-signing-key"));
+        Assert.Equal(SigningKey, await key.GetValueAsync(cts.Token));
+
+        var email = Assert.IsType<ParameterResource>(appHost.Get("admin-email"));
+        var password = Assert.IsType<ParameterResource>(appHost.Get("admin-password"));
+        Assert.False(email.Secret);
+        Assert.True(password.Secret);
+        Assert.Equal("ops@example.com", await email.GetValueAsync(cts.Token));
+        Assert.Equal("test-admin-password-1", await password.GetValueAsync(cts.Token));
+
+        var gateway = appHost.Get("gateway").References();
+        Assert.Contains("admin-email", gateway);
+        Assert.Contains("admin-password", gateway);
+        foreach (var name in new[] { "creator", "chat", "retrieval" })
+        {
+            Assert.DoesNotContain(appHost.Get(name).References(), r => r.StartsWith("admin", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task An_administrator_e_mail_without_a_password_stops_the_AppHost()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            await using var appHost = await TestAppHost.CreateAsync(cts.Token,
+                "Infrastructure:Mode=existing", "Parameters:admin-email=ops@example.com", "Parameters:admin-password=");
+        });
+
+        Assert.NotNull(error);
+        Assert.Contains(Flatten(error), e => e.Message.Contains("Parameters:admin-password", StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception error) =>
+        error is AggregateException aggregate
+            ? aggregate.InnerExceptions.SelectMany(Flatten).Prepend(error)
+            : error.InnerException is { } inner ? Flatten(inner).Prepend(error) : [error];
 
     private static void AssertDependsOn(IResource service, params string[] dependencies)
     {

@@ -14,7 +14,7 @@ public sealed class BadValuesTests(ITestOutputHelper output)
     private static readonly string[] External =
     [
         "--set", "postgresql.external.host=pg.example.internal", "--set-string", "postgresql.external.password=pw",
-        "--set", "redis.external.host=redis.example.internal", "--set-string", $"gateway.jwt.signingKey={Key}",
+        "--set", "redis.external.host=redis.example.internal", "--set-string", $"jwt.signingKey={Key}",
     ];
 
     public static TheoryData<string, string[], string[]> Cases => new()
@@ -22,8 +22,9 @@ public sealed class BadValuesTests(ITestOutputHelper output)
         { "plain defaults: no database", [], ["postgresql.external.host is required", "postgresql.enabled=true", "secrets.existingSecret"] },
         { "database host without password", ["--set", "postgresql.external.host=pg"], ["postgresql.external.password"] },
         { "no Redis", ["--set", "postgresql.external.host=pg", "--set-string", "postgresql.external.password=pw"], ["redis.external.host is required"] },
-        { "no JWT signing key", ["--set", "postgresql.enabled=true", "--set", "redis.enabled=true"], ["gateway.jwt.signingKey is required"] },
-        { "short JWT signing key", [.. External, "--set-string", "gateway.jwt.signingKey=short"], ["signingKey"] },
+        { "no JWT signing key", ["--set", "postgresql.enabled=true", "--set", "redis.enabled=true"], ["jwt.signingKey is required", "secrets.existingSecret"] },
+        { "short JWT signing key", [.. External, "--set-string", "jwt.signingKey=short"], ["signingKey"] },
+        { "signing key still under gateway (its old place)", [.. External, "--set-string", $"gateway.jwt.signingKey={Key}"], ["jwt"] },
         { "Redis password with a comma", [.. External, "--set-string", "redis.external.password=a\\,b"], ["redis.external.password"] },
         { "autoscaling min above max", [.. External, "--set", "chat.autoscaling.minReplicas=60"], ["chat.autoscaling.minReplicas (60) must not exceed chat.autoscaling.maxReplicas (50)"] },
         { "existingSecret with in-cluster Postgres", ["--set", "secrets.existingSecret=s", "--set", "postgresql.enabled=true"], ["cannot be combined with secrets.existingSecret"] },

@@ -92,7 +92,9 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         Assert.Equal("Endpoint=https://api.openai.com/v1;Key=sk-test-embeddings;Model=text-embedding-3-small", secrets["retrieval-secrets"]["ConnectionStrings__embeddings"]);
         // Each service's Secret holds only what that service reads.
         Assert.Equal(["Admin__Password", "ConnectionStrings__cache", "ConnectionStrings__identitydb", "Jwt__SigningKey"], secrets["gateway-secrets"].Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["ConnectionStrings__cache", "ConnectionStrings__creatordb"], secrets["creator-secrets"].Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["ConnectionStrings__cache", "ConnectionStrings__creatordb", "Jwt__SigningKey"], secrets["creator-secrets"].Keys.Order(StringComparer.Ordinal));
+        // Every service validates platform tokens: all four get the one jwt.signingKey.
+        Assert.All(Contract.Services, s => Assert.Equal(Renders.SigningKey, secrets[$"{s.Name}-secrets"]["Jwt__SigningKey"]));
     }
 
     [RequiresToolsFact(Tool.HelmRenderer)]
@@ -123,6 +125,15 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         Assert.All(refs, r => Assert.Equal("creatorchat-secrets", r["name"]!.GetValue<string>()));
         var optional = refs.Where(r => r["optional"]?.GetValue<bool>() == true).Select(r => r["key"]!.GetValue<string>()).ToHashSet();
         Assert.Equal(["Admin__Password", "ConnectionStrings__embeddings", "ConnectionStrings__llm", "ConnectionStrings__qdrant_http"], optional.Order(StringComparer.Ordinal));
+
+        // Every service reads Jwt__SigningKey from the Secret, and none may start without it.
+        foreach (var service in Contract.Services)
+        {
+            var env = render.Manifests.Single(m => m.Kind == "Deployment" && m.Name == service.Name).Spec["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+            var key = env.Select(e => e!["valueFrom"]?["secretKeyRef"]).OfType<JsonObject>().SingleOrDefault(r => r["key"]!.GetValue<string>() == "Jwt__SigningKey");
+            Assert.True(key is not null, $"{service.Name} does not read Jwt__SigningKey from the existing Secret");
+            Assert.NotEqual(true, key["optional"]?.GetValue<bool>());
+        }
     }
 
     [RequiresToolsFact(Tool.HelmRenderer)]

@@ -251,12 +251,13 @@ chart creates the Secret (no secrets.existingSecret).
 {{- $data := dict -}}
 {{- $_ := set $data (printf "ConnectionStrings__%s" $topo.connectionString) (include "creatorchat.postgres.connectionString" .) -}}
 {{- $_ := set $data "ConnectionStrings__cache" (include "creatorchat.redis.connectionString" $root) -}}
-{{- if eq .svc "gateway" -}}
-{{- $key := required "gateway.jwt.signingKey is required (at least 32 characters, e.g. `openssl rand -base64 48`), or put Jwt__SigningKey into secrets.existingSecret" $root.Values.gateway.jwt.signingKey -}}
+{{- /* Every service validates platform tokens with the same key. */ -}}
+{{- $key := required "jwt.signingKey is required (at least 32 characters, e.g. `openssl rand -base64 48`; every service validates tokens with it), or put Jwt__SigningKey into secrets.existingSecret" $root.Values.jwt.signingKey -}}
 {{- if lt (len $key) 32 -}}
-{{- fail (printf "gateway.jwt.signingKey is %d characters long; use at least 32 (e.g. `openssl rand -base64 48`)" (len $key)) -}}
+{{- fail (printf "jwt.signingKey is %d characters long; use at least 32 (e.g. `openssl rand -base64 48`)" (len $key)) -}}
 {{- end -}}
 {{- $_ := set $data "Jwt__SigningKey" $key -}}
+{{- if eq .svc "gateway" -}}
 {{- with $root.Values.gateway.admin.password -}}
 {{- $_ := set $data "Admin__Password" . -}}
 {{- end -}}
@@ -288,8 +289,8 @@ mode): a YAML map name -> optional.
 {{- $topo := index (include "creatorchat.topology" $root | fromYaml) .svc -}}
 {{ printf "ConnectionStrings__%s" $topo.connectionString }}: false
 ConnectionStrings__cache: false
-{{- if eq .svc "gateway" }}
 Jwt__SigningKey: false
+{{- if eq .svc "gateway" }}
 Admin__Password: true
 {{- end }}
 {{- if $topo.llm }}

@@ -32,12 +32,13 @@ internal static class Contract
     public const int ContainerPort = 8080;
     public const int ServicePort = 80;
 
-    private static readonly string[] Common = ["ASPNETCORE_ENVIRONMENT", "ASPNETCORE_HTTP_PORTS", "OTEL_SERVICE_NAME", "ConnectionStrings__cache"];
+    // Every service validates platform tokens (PlatformAuthenticationExtensions) with the same Jwt__SigningKey.
+    private static readonly string[] Common = ["ASPNETCORE_ENVIRONMENT", "ASPNETCORE_HTTP_PORTS", "OTEL_SERVICE_NAME", "ConnectionStrings__cache", "Jwt__SigningKey"];
 
     public static readonly IReadOnlyList<ServiceContract> Services =
     [
         new("gateway", "identitydb", ["creator", "chat", "retrieval"],
-            [.. Common, "ConnectionStrings__identitydb", "Jwt__SigningKey"],
+            [.. Common, "ConnectionStrings__identitydb"],
             ["OTEL_EXPORTER_OTLP_ENDPOINT", "Admin__Email", "Admin__Password", "Cors__AllowedOrigins__0"]),
         new("creator", "creatordb", [],
             [.. Common, "ConnectionStrings__creatordb"],

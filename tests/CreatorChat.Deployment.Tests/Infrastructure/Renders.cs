@@ -42,7 +42,7 @@ internal static class Renders
         new("minimal-external", "creatorchat", "creatorchat", ["-f", Repo.TestValues("minimal-external.yaml")]),
         // Evaluation cluster: in-cluster Postgres, Redis and Qdrant.
         new("in-cluster", "creatorchat", "creatorchat-eval",
-            ["--set", "postgresql.enabled=true", "--set", "redis.enabled=true", "--set", "qdrant.enabled=true", "--set-string", $"gateway.jwt.signingKey={SigningKey}"],
+            ["--set", "postgresql.enabled=true", "--set", "redis.enabled=true", "--set", "qdrant.enabled=true", "--set-string", $"jwt.signingKey={SigningKey}"],
             InClusterDependencies: true),
         // The production values file with its secrets passed as values.
         new("production", "creatorchat", "creatorchat",
@@ -54,7 +54,7 @@ internal static class Renders
             FullyConfigured: true, ExternalSecret: "creatorchat-secrets"),
         // Two releases in one namespace: every name prefixed with the release name.
         new("prefixed", "blue", "shared",
-            ["-f", Repo.TestValues("prefixed.yaml"), "--set-string", $"gateway.jwt.signingKey={SigningKey}"],
+            ["-f", Repo.TestValues("prefixed.yaml"), "--set-string", $"jwt.signingKey={SigningKey}"],
             NamePrefix: "blue-", InClusterDependencies: true),
     ];
 
