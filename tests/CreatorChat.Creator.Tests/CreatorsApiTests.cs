@@ -220,6 +220,18 @@ public sealed class CreatorsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Internal_stats_count_active_creators_for_services_only()
+    {
+        await Owner.PostJsonAsync("/api/v1/creators", NewCreator("stats-one"));
+
+        using var asUser = await Owner.GetAsync(new Uri("/internal/v1/stats", UriKind.Relative));
+        var stats = await (await _service.Client(_service.Tokens.Service("gateway")).GetAsync(new Uri("/internal/v1/stats", UriKind.Relative))).ReadJsonAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, asUser.StatusCode);
+        Assert.True(stats["creators"]!.GetValue<long>() >= 1);
+    }
+
+    [Fact]
     public async Task Tokens_signed_with_another_key_are_refused()
     {
         var forged = new TestTokens("another-key-that-is-long-enough-to-sign-tokens").User(_owner, PlatformRoles.Admin);

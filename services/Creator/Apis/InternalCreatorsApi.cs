@@ -14,6 +14,7 @@ public static class InternalCreatorsApi
     public static IEndpointRouteBuilder MapInternalCreatorsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/internal/v1/creators/{slug}", GetProfile).ExcludeFromDescription().RequireAuthorization(PlatformPolicies.Service);
+        app.MapGet("/internal/v1/stats", GetStats).ExcludeFromDescription().RequireAuthorization(PlatformPolicies.Service);
         app.MapPut("/internal/v1/creators/{slug}/knowledge", ReportKnowledge).ExcludeFromDescription().RequireAuthorization(PlatformPolicies.Service);
         return app;
     }
@@ -46,6 +47,10 @@ public static class InternalCreatorsApi
                     await repository.ReportKnowledgeAsync(slug, report.VideoCount!.Value, report.KnowledgeVersion!.Value, cancellationToken);
         return known ? TypedResults.NoContent() : CreatorsApi.NotFound(slug);
     }
+
+    /// <summary>For the admin stats the gateway aggregates.</summary>
+    public static async Task<Ok<CreatorStats>> GetStats(CreatorRepository repository, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new CreatorStats(await repository.CountActiveAsync(cancellationToken)));
 
     public static async Task<Results<Ok<CreatorProfile>, ProblemHttpResult>> GetProfile(
         string slug, CreatorRepository repository, CancellationToken cancellationToken)

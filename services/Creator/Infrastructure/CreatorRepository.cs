@@ -20,6 +20,12 @@ public sealed class CreatorRepository(NpgsqlDataSource dataSource, TimeProvider 
         return rows.AsList();
     }
 
+    public async Task<long> CountActiveAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM creators WHERE is_active", cancellationToken: cancellationToken));
+    }
+
     public async Task<Model.Creator?> FindActiveAsync(string slug, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

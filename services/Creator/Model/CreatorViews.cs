@@ -20,3 +20,5 @@ public sealed record CreatorProfile(
     public static CreatorProfile From(Creator c) =>
         new(c.Id, c.Slug, c.Name, c.Specialty, c.Description, c.AvatarUrl, c.Persona, c.OwnerId, c.IsActive);
 }
+
+public sealed record CreatorStats(long Creators);
