@@ -9,7 +9,7 @@ const string usage =
       gateway     gateway cost (direct vs through the gateway, p50/p99, requests/s) and limit exactness over 3 replicas
                   --seconds 10 --concurrency 100 --burst 300
       chat        chat turns through the gateway (offline model): turns/s and time to first token
-                  --seconds 10 --videos 82
+                  --seconds 10 --videos 82 --rate 300
       retrieval   ingestion throughput (82 caption files), embedded-store search latency and memory
                   --sizes 10000,100000,1000000   in-memory index sizes (chunks of one creator)
                   --store-sizes 10000,100000     sizes for the full store (Postgres round trips included)

@@ -27,6 +27,8 @@ public static class ChatServiceExtensions
         builder.Services.AddSingleton<KnowledgeVersions>();
         builder.Services.AddSingleton<AnswerCache>();
         builder.Services.AddSingleton<ActiveStreams>();
+        builder.Services.AddSingleton<WriteBatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WriteBatcher>());
         builder.Services.AddSingleton<ConversationStore>();
         builder.Services.AddSingleton<ChatPipeline>();
         builder.Services.AddHostedService<KnowledgeChangeListener>();

@@ -71,7 +71,7 @@ public sealed record ChatStats
 }
 
 /// <summary>Conversations and messages in <c>chatdb</c>. Every read and write is scoped to its user.</summary>
-public sealed class ConversationStore(NpgsqlDataSource dataSource)
+public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher writes)
 {
     private const string HistoryStatuses = "('complete', 'stopped')";
 
@@ -80,24 +80,18 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
         int historyLimit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var messageId = Guid.CreateVersion7(now);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (conversationId is null)
         {
+            // A new conversation: nothing to read, so the question joins the next group commit.
             var newId = Guid.CreateVersion7(now);
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                WITH conversation AS (
-                    INSERT INTO conversations (id, user_id, creator_id, title, created_at, updated_at)
-                    VALUES (@ConversationId, @UserId, @CreatorId, @Title, @Now, @Now)
-                )
-                INSERT INTO messages (id, conversation_id, creator_id, role, content, status, question_key, created_at)
-                VALUES (@MessageId, @ConversationId, @CreatorId, 'user', @Content, 'complete', @QuestionKey, @Now)
-                """,
-                new { ConversationId = newId, UserId = userId, CreatorId = creatorSlug, Title = title, Now = now, MessageId = messageId, Content = question, QuestionKey = questionKey },
-                cancellationToken: cancellationToken));
+            await writes.WriteAsync(
+                new ConversationRowWrite(newId, userId, creatorSlug, title, now),
+                new MessageRowWrite(messageId, newId, creatorSlug, MessageRoles.User, question, "[]", null, MessageStatuses.Complete,
+                    false, null, null, questionKey, null, null, null, now)).WaitAsync(cancellationToken);
             return new TurnStart(TurnStartStatus.Started, newId, messageId, []);
         }
 
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         using var results = await connection.QueryMultipleAsync(new CommandDefinition(
             $"""
             WITH conversation AS (
@@ -130,27 +124,13 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
         return new TurnStart(TurnStartStatus.Started, conversationId.Value, messageId, history);
     }
 
-    public async Task SaveAnswerAsync(AnswerRecord answer, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO messages (id, conversation_id, creator_id, role, content, citations, usage, status, cached, latency_ms,
-                                  reply_to, outcome, top_score, model, created_at)
-            VALUES (@Id, @ConversationId, @CreatorId, 'assistant', @Content, @Citations::jsonb, @Usage::jsonb, @Status, @Cached, @LatencyMs,
-                    @ReplyTo, @Outcome, @TopScore, @Model, @CreatedAt)
-            """,
-            new
-            {
-                answer.Id, answer.ConversationId, answer.CreatorId, answer.Content,
-                Citations = JsonSerializer.Serialize(answer.Citations, Microsoft.Extensions.Hosting.ApiJson.Options),
-                Usage = answer.Usage is null ? null : JsonSerializer.Serialize(answer.Usage, Microsoft.Extensions.Hosting.ApiJson.Options),
-                answer.Status, answer.Cached, answer.LatencyMs, answer.ReplyTo, answer.Outcome,
-                TopScore = answer.TopScore is { } score ? (float?)score : null,
-                answer.Model, answer.CreatedAt,
-            },
-            cancellationToken: cancellationToken));
-    }
+    public Task SaveAnswerAsync(AnswerRecord answer, CancellationToken cancellationToken) =>
+        writes.WriteAsync(null, new MessageRowWrite(
+            answer.Id, answer.ConversationId, answer.CreatorId, MessageRoles.Assistant, answer.Content,
+            JsonSerializer.Serialize(answer.Citations, Microsoft.Extensions.Hosting.ApiJson.Options),
+            answer.Usage is null ? null : JsonSerializer.Serialize(answer.Usage, Microsoft.Extensions.Hosting.ApiJson.Options),
+            answer.Status, answer.Cached, answer.LatencyMs, answer.ReplyTo, null, answer.Outcome,
+            answer.TopScore is { } score ? (float)score : null, answer.Model, answer.CreatedAt)).WaitAsync(cancellationToken);
 
     public async Task<IReadOnlyList<ConversationRow>> ListConversationsAsync(
         Guid userId, string? creatorSlug, (DateTimeOffset UpdatedAt, Guid Id)? after, int limit, CancellationToken cancellationToken)

@@ -13,7 +13,8 @@ namespace CreatorChat.Chat.Tests.EndToEnd;
 /// The whole platform as real processes (Postgres, Redis, gateway, creator, retrieval, chat), set up
 /// the way people use it: an administrator creates the creator and uploads real caption files of
 /// the Hugging Face course (../shared/data), retrieval ingests them, and fans register and sign in.
-/// The offline model types a little slowly (10 ms a token) so that answers can be stopped.
+/// Chat runs two replicas behind the gateway, as in the AppHost. The offline model types a little
+/// slowly (10 ms a token) so that answers can be stopped.
 /// </summary>
 public class ChatPlatformFixture : IAsyncLifetime
 {
@@ -55,6 +56,7 @@ public class ChatPlatformFixture : IAsyncLifetime
             Persistent = false,
             FixedPorts = false,
             Environment = "Testing",
+            Replicas = new Dictionary<string, int> { ["chat"] = 2 }, // as in the AppHost: nothing may depend on one replica
             ExtraEnvironment = new Dictionary<string, string>
             {
                 ["Logging__LogLevel__Default"] = "Warning",

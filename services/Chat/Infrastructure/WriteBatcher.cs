@@ -1,0 +1,158 @@
+using System.Threading.Channels;
+using Dapper;
+using Npgsql;
+
+namespace CreatorChat.Chat.Infrastructure;
+
+/// <summary>A conversation to create (with its first question).</summary>
+public sealed record ConversationRowWrite(Guid Id, Guid UserId, string CreatorId, string Title, DateTimeOffset CreatedAt);
+
+/// <summary>A message to insert, question or answer.</summary>
+public sealed record MessageRowWrite(
+    Guid Id, Guid ConversationId, string CreatorId, string Role, string Content, string Citations, string? Usage, string Status,
+    bool Cached, int? LatencyMs, Guid? ReplyTo, string? QuestionKey, string? Outcome, float? TopScore, string? Model, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// Group commit for chat's inserts. Every turn writes its question (and, for a new conversation,
+/// the conversation) before answering, and its answer at the end; under load hundreds of such
+/// writes a second arrive together. They are queued and written by one loop: whatever has queued
+/// while the previous batch was in flight goes out as one transaction of two array inserts, so the
+/// database does one commit and one round trip per batch instead of per message. A caller's write
+/// is durable when its task completes. If a batch fails, its writes are retried one by one, so one
+/// bad row (say, a conversation deleted while its answer streamed) fails alone.
+/// </summary>
+public sealed class WriteBatcher(NpgsqlDataSource dataSource, ILogger<WriteBatcher> logger) : BackgroundService
+{
+    public const int MaxBatch = 256;
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+
+    private sealed record Pending(ConversationRowWrite? Conversation, MessageRowWrite Message, TaskCompletionSource Done);
+
+    /// <summary>Writes (optionally) a new conversation and a message; completes once committed.</summary>
+    public Task WriteAsync(ConversationRowWrite? conversation, MessageRowWrite message)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Pending(conversation, message, done)))
+        {
+            done.SetException(new InvalidOperationException("The chat service is shutting down."));
+        }
+
+        return done.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Pending>(MaxBatch);
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(CancellationToken.None))
+            {
+                while (batch.Count < MaxBatch && reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                await WriteBatchAsync(batch);
+                batch.Clear();
+            }
+        }
+        catch (ChannelClosedException)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Let what is queued be written before the process ends.
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    private async Task WriteBatchAsync(List<Pending> batch)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await InsertAsync(connection, transaction, batch);
+            await transaction.CommitAsync();
+            foreach (var item in batch)
+            {
+                item.Done.TrySetResult();
+            }
+        }
+        catch (Exception ex) when (batch.Count > 1 && ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            logger.LogDebug("A batch of {Count} writes failed ({Reason}); writing them one by one", batch.Count, ex.GetType().Name);
+            foreach (var item in batch)
+            {
+                await WriteBatchAsync([item]);
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var item in batch)
+            {
+                item.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<Pending> batch)
+    {
+        var conversations = batch.Where(p => p.Conversation is not null).Select(p => p.Conversation!).ToList();
+        if (conversations.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO conversations (id, user_id, creator_id, title, created_at, updated_at)
+                SELECT id, user_id, creator_id, title, created_at, created_at
+                FROM unnest(@Ids, @UserIds, @CreatorIds, @Titles, @CreatedAts) AS c(id, user_id, creator_id, title, created_at)
+                """,
+                new
+                {
+                    Ids = conversations.Select(c => c.Id).ToArray(),
+                    UserIds = conversations.Select(c => c.UserId).ToArray(),
+                    CreatorIds = conversations.Select(c => c.CreatorId).ToArray(),
+                    Titles = conversations.Select(c => c.Title).ToArray(),
+                    CreatedAts = conversations.Select(c => c.CreatedAt).ToArray(),
+                },
+                transaction));
+        }
+
+        var messages = batch.Select(p => p.Message).ToList();
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO messages (id, conversation_id, creator_id, role, content, citations, usage, status, cached, latency_ms,
+                                  reply_to, question_key, outcome, top_score, model, created_at)
+            SELECT id, conversation_id, creator_id, role, content, citations::jsonb, usage::jsonb, status, cached, latency_ms,
+                   reply_to, question_key, outcome, top_score, model, created_at
+            FROM unnest(@Ids, @ConversationIds, @CreatorIds, @Roles, @Contents, @Citations, @Usages, @Statuses, @Cached, @Latencies,
+                        @ReplyTos, @QuestionKeys, @Outcomes, @TopScores, @Models, @CreatedAts)
+                 AS m(id, conversation_id, creator_id, role, content, citations, usage, status, cached, latency_ms,
+                      reply_to, question_key, outcome, top_score, model, created_at)
+            """,
+            new
+            {
+                Ids = messages.Select(m => m.Id).ToArray(),
+                ConversationIds = messages.Select(m => m.ConversationId).ToArray(),
+                CreatorIds = messages.Select(m => m.CreatorId).ToArray(),
+                Roles = messages.Select(m => m.Role).ToArray(),
+                Contents = messages.Select(m => m.Content).ToArray(),
+                Citations = messages.Select(m => m.Citations).ToArray(),
+                Usages = messages.Select(m => m.Usage).ToArray(),
+                Statuses = messages.Select(m => m.Status).ToArray(),
+                Cached = messages.Select(m => m.Cached).ToArray(),
+                Latencies = messages.Select(m => m.LatencyMs).ToArray(),
+                ReplyTos = messages.Select(m => m.ReplyTo).ToArray(),
+                QuestionKeys = messages.Select(m => m.QuestionKey).ToArray(),
+                Outcomes = messages.Select(m => m.Outcome).ToArray(),
+                TopScores = messages.Select(m => m.TopScore).ToArray(),
+                Models = messages.Select(m => m.Model).ToArray(),
+                CreatedAts = messages.Select(m => m.CreatedAt).ToArray(),
+            },
+            transaction));
+    }
+}
