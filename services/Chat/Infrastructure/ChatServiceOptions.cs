@@ -20,6 +20,9 @@ public sealed class ChatServiceOptions
     /// <summary>How long a creator's knowledge version is trusted without a change notification.</summary>
     public TimeSpan KnowledgeVersionCacheDuration { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Budget for asking retrieval a creator's knowledge version; past it the turn skips the cache.</summary>
+    public TimeSpan KnowledgeVersionTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How long a cached answer lives (a knowledge change makes it unreachable at once).</summary>
     public TimeSpan AnswerCacheDuration { get; set; } = TimeSpan.FromHours(24);
 

@@ -27,7 +27,19 @@ public sealed class KnowledgeVersions(RetrievalClient retrieval, IOptions<ChatSe
         }
 
         var generation = _generations.GetValueOrDefault(creatorSlug);
-        var version = await retrieval.KnowledgeVersionAsync(creatorSlug, cancellationToken);
+        // Only the cache depends on it: a slow answer costs less than a cache miss, so keep it short.
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(options.Value.KnowledgeVersionTimeout);
+        string? version;
+        try
+        {
+            version = await retrieval.KnowledgeVersionAsync(creatorSlug, budget.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
         // A change announced while we were asking may not be in this answer: don't remember it.
         if (version is not null && _generations.GetValueOrDefault(creatorSlug) == generation)
         {

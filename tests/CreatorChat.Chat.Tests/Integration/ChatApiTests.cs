@@ -103,6 +103,26 @@ public sealed class ChatApiTests(InfrastructureFixture infrastructure) : IAsyncL
     }
 
     [Fact]
+    public async Task With_the_shipped_timeouts_a_hanging_retrieval_costs_a_fan_under_four_seconds()
+    {
+        _chat.Upstreams.Mode = RetrievalMode.Slow;
+        _chat.Upstreams.SlowDelay = TimeSpan.FromSeconds(30);
+        try
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var answer = await ChatServiceFixture.AskAsync(_chat.Fan(Guid.NewGuid()), "Is a hanging search answered honestly?");
+            watch.Stop();
+
+            Assert.Equal(CreatorChat.Chat.Pipeline.ChatPipeline.RetrievalUnavailableAnswer, answer["response"]!.GetValue<string>());
+            Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(4)); // the 2 s attempt timeout, not 30 s
+        }
+        finally
+        {
+            _chat.Upstreams.Mode = RetrievalMode.Normal;
+        }
+    }
+
+    [Fact]
     public async Task Someone_elses_conversation_is_a_404_everywhere()
     {
         var owner = _chat.Fan(Guid.NewGuid());
@@ -265,6 +285,22 @@ public sealed class ChatApiTests(InfrastructureFixture infrastructure) : IAsyncL
         Assert.Equal(HttpStatusCode.NotFound, asFan.StatusCode);
         Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badDays.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_public_routes_are_documented_and_the_internal_ones_are_not()
+    {
+        var document = await _chat.Client(null).GetFromJsonAsync<JsonObject>(new Uri("/openapi/v1.json", UriKind.Relative));
+        var paths = document!["paths"]!.AsObject().Select(p => p.Key).ToList();
+
+        Assert.Contains("/api/v1/chat", paths);
+        Assert.Contains("/api/v1/conversations", paths);
+        Assert.Contains("/api/v1/conversations/{id}/messages", paths);
+        Assert.Contains("/api/v1/messages/{id}/feedback", paths);
+        Assert.Contains("/api/v1/creators/{slug}/insights", paths);
+        Assert.Contains("/v1/chat/completions", paths);
+        Assert.Contains("/v1/models", paths);
+        Assert.DoesNotContain(paths, p => p.StartsWith("/internal", StringComparison.Ordinal));
     }
 
     [Fact]
