@@ -119,7 +119,7 @@ public sealed partial class ChatPipeline(
             LogUnexpected(ex, turn.Creator.Slug);
             result = new TurnResult(turn.ConversationId, turn.AnswerId, state.Tracker?.Text ?? "", [], false, null, MessageStatuses.Failed,
                 null, _modelId, "The answer could not be generated. Please try again.");
-            await SaveAsync(turn, result, state.TopScore, CancellationToken.None);
+            await SaveAsync(turn, state, result);
             await TryAsync(() => sink.FailAsync(result, CancellationToken.None));
         }
 
@@ -199,7 +199,7 @@ public sealed partial class ChatPipeline(
             LogModelFailed(failure, slug, failure.GetType().Name);
             var failed = new TurnResult(turn.ConversationId, turn.AnswerId, text, citations, false, usage, MessageStatuses.Failed,
                 null, _modelId, turn.Request.Persist ? ModelUnavailableDetail : ModelUnavailableStatelessDetail);
-            await SaveAsync(turn, failed, topScore, CancellationToken.None);
+            await SaveAsync(turn, state, failed);
             await TryAsync(() => sink.FailAsync(failed, CancellationToken.None));
             return failed;
         }
@@ -207,7 +207,7 @@ public sealed partial class ChatPipeline(
         var outcome = citations.Count > 0 ? TurnOutcomes.Answered : TurnOutcomes.NotCovered;
         var result = new TurnResult(turn.ConversationId, turn.AnswerId, text, citations, false, usage, MessageStatuses.Complete, outcome, _modelId, null,
             finishReason == ChatFinishReason.Length ? "length" : "stop");
-        if (!await SaveAsync(turn, result, topScore, cancellationToken))
+        if (!await SaveAsync(turn, state, result))
         {
             return await SaveFailedAsync(turn, sink, result);
         }
@@ -317,7 +317,7 @@ public sealed partial class ChatPipeline(
         state.TopScore = topScore;
         await WriteAsync(sink, state, turn, text, cancellationToken);
         var result = new TurnResult(turn.ConversationId, turn.AnswerId, text, citations, cached, usage, MessageStatuses.Complete, outcome, modelId, null);
-        if (!await SaveAsync(turn, result, topScore, cancellationToken))
+        if (!await SaveAsync(turn, state, result))
         {
             return await SaveFailedAsync(turn, sink, result);
         }
@@ -328,6 +328,11 @@ public sealed partial class ChatPipeline(
 
     private async Task<TurnResult> EndStoppedAsync(PreparedTurn turn, ITurnSink sink, TurnState state)
     {
+        if (state.Saved is { } saved)
+        {
+            return saved; // complete and saved; only the final notice did not reach the client
+        }
+
         string text;
         IReadOnlyList<Citation> citations;
         if (state.Tracker is { } tracker)
@@ -344,7 +349,7 @@ public sealed partial class ChatPipeline(
 
         var result = new TurnResult(turn.ConversationId, turn.AnswerId, text, citations, false, null, MessageStatuses.Stopped,
             citations.Count > 0 ? TurnOutcomes.Answered : null, _modelId, null);
-        await SaveAsync(turn, result, state.TopScore, CancellationToken.None);
+        await SaveAsync(turn, state, result);
         await TryAsync(() => sink.CompleteAsync(result, CancellationToken.None)); // a WebSocket client that said stop is still listening
         return result;
     }
@@ -364,25 +369,32 @@ public sealed partial class ChatPipeline(
     }
 
     /// <returns>False when the answer could not be saved (the database is down).</returns>
-    private async Task<bool> SaveAsync(PreparedTurn turn, TurnResult result, double? topScore, CancellationToken cancellationToken)
+    private async Task<bool> SaveAsync(PreparedTurn turn, TurnState state, TurnResult result)
     {
         if (!turn.Request.Persist || turn.ConversationId is null || turn.UserMessageId is null)
         {
+            state.Saved = result;
             return true;
         }
 
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(SaveBudget);
+        if (state.Saved is not null)
+        {
+            return true; // already saved (the client left while being told): keep what was saved
+        }
+
+        var topScore = state.TopScore;
+        // Not the client's token: once an answer is being saved, a client leaving must not leave it half-known.
+        using var budget = new CancellationTokenSource(SaveBudget, timeProvider);
         try
         {
             await store.SaveAnswerAsync(new AnswerRecord(
                 turn.AnswerId, turn.ConversationId.Value, turn.Creator.Slug, turn.UserMessageId.Value, result.Text, result.Citations,
                 result.Usage, result.Status, result.Cached, (int)Math.Min(int.MaxValue, timeProvider.GetElapsedTime(turn.StartedAt).TotalMilliseconds),
                 result.Outcome, topScore, result.Model, timeProvider.GetUtcNow()), budget.Token);
+            state.Saved = result;
             return true;
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException ||
-                                   (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException)
         {
             LogSaveFailed(ex, turn.AnswerId, result.Status);
             return false;
@@ -432,5 +444,8 @@ public sealed partial class ChatPipeline(
         public double? TopScore { get; set; }
         public bool Delivered { get; set; }
         public TimeSpan? TimeToFirstToken { get; set; }
+
+        /// <summary>The answer as saved: once saved, a client that vanishes afterwards changes nothing.</summary>
+        public TurnResult? Saved { get; set; }
     }
 }
