@@ -12,8 +12,12 @@ public enum TurnStartStatus
     WrongCreator,
 }
 
-/// <summary>The fan's question, saved before any answer is generated.</summary>
-public sealed record TurnStart(TurnStartStatus Status, Guid ConversationId, Guid UserMessageId, IReadOnlyList<HistoryTurn> History);
+/// <summary>
+/// The fan's question, saved before any answer is generated. <see cref="Saved"/> completes when it is
+/// committed: for a new conversation the write is under way (the answer pipeline may search
+/// meanwhile, and waits for it before the first word); for an existing one it is already done.
+/// </summary>
+public sealed record TurnStart(TurnStartStatus Status, Guid ConversationId, Guid UserMessageId, IReadOnlyList<HistoryTurn> History, Task Saved);
 
 /// <summary>An answer as it is stored, whatever happened to it (complete, stopped or failed).</summary>
 public sealed record AnswerRecord(
@@ -82,13 +86,14 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
         var messageId = Guid.CreateVersion7(now);
         if (conversationId is null)
         {
-            // A new conversation: nothing to read, so the question joins the next group commit.
+            // A new conversation: nothing to read and nothing that can be refused, so the question joins
+            // the next group commit and the caller goes on (it awaits Saved before answering).
             var newId = Guid.CreateVersion7(now);
-            await writes.WriteAsync(
+            var saved = writes.WriteAsync(
                 new ConversationRowWrite(newId, userId, creatorSlug, title, now),
                 new MessageRowWrite(messageId, newId, creatorSlug, MessageRoles.User, question, "[]", null, MessageStatuses.Complete,
-                    false, null, null, questionKey, null, null, null, now)).WaitAsync(cancellationToken);
-            return new TurnStart(TurnStartStatus.Started, newId, messageId, []);
+                    false, null, null, questionKey, null, null, null, now));
+            return new TurnStart(TurnStartStatus.Started, newId, messageId, [], saved);
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -118,10 +123,10 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
         var history = (await results.ReadAsync<(string Role, string Content)>()).Reverse().Select(t => new HistoryTurn(t.Role, t.Content)).ToList();
         if (!inserted)
         {
-            return new TurnStart(owner is null ? TurnStartStatus.ConversationNotFound : TurnStartStatus.WrongCreator, conversationId.Value, Guid.Empty, []);
+            return new TurnStart(owner is null ? TurnStartStatus.ConversationNotFound : TurnStartStatus.WrongCreator, conversationId.Value, Guid.Empty, [], Task.CompletedTask);
         }
 
-        return new TurnStart(TurnStartStatus.Started, conversationId.Value, messageId, history);
+        return new TurnStart(TurnStartStatus.Started, conversationId.Value, messageId, history, Task.CompletedTask);
     }
 
     public Task SaveAnswerAsync(AnswerRecord answer, CancellationToken cancellationToken) =>

@@ -70,7 +70,7 @@ public sealed partial class ChatPipeline(
         if (!request.Persist)
         {
             var context = ConversationContext.Select(request.History ?? [], question, historyLimit);
-            return (new PreparedTurn(request, creator, question, questionKey, context, null, null, Guid.CreateVersion7(timeProvider.GetUtcNow()), startedAt), null);
+            return (new PreparedTurn(request, creator, question, questionKey, context, null, null, Guid.CreateVersion7(timeProvider.GetUtcNow()), startedAt, Task.CompletedTask), null);
         }
 
         var start = await store.StartTurnAsync(
@@ -88,7 +88,7 @@ public sealed partial class ChatPipeline(
 
         var turnContext = ConversationContext.Select(start.History, question, historyLimit);
         return (new PreparedTurn(request, creator, question, questionKey, turnContext, start.ConversationId, start.UserMessageId,
-            Guid.CreateVersion7(timeProvider.GetUtcNow()), startedAt), null);
+            Guid.CreateVersion7(timeProvider.GetUtcNow()), startedAt, start.Saved), null);
     }
 
     /// <summary>
@@ -108,6 +108,14 @@ public sealed partial class ChatPipeline(
         try
         {
             result = await AnswerAsync(turn, sink, state, cancellationToken);
+        }
+        catch (QuestionNotSavedException ex)
+        {
+            LogQuestionNotSaved(ex.InnerException!, turn.ConversationId);
+            result = new TurnResult(turn.ConversationId, turn.AnswerId, "", [], false, null, MessageStatuses.Failed, null, _modelId,
+                "Your question could not be saved, so it was not answered. Please try again shortly.");
+            state.Saved = result; // nothing to save an answer to
+            await TryAsync(() => sink.FailAsync(result, CancellationToken.None));
         }
         catch (Exception ex) when (IsStop(ex, cancellationToken))
         {
@@ -184,6 +192,7 @@ public sealed partial class ChatPipeline(
         state.Tracker = tracker;
         state.TopScore = topScore;
 
+        await QuestionSavedAsync(turn); // the question is kept before the model says a word
         var prompt = PromptBuilder.Build(turn.Creator, passages, turn.Context, turn.Question);
         var (usage, failure, finishReason) = await StreamModelAsync(turn, prompt, tracker, sink, state, cancellationToken);
         var rest = tracker.Complete();
@@ -363,6 +372,11 @@ public sealed partial class ChatPipeline(
 
     private async ValueTask WriteAsync(ITurnSink sink, TurnState state, PreparedTurn turn, string text, CancellationToken cancellationToken)
     {
+        if (state.TimeToFirstToken is null)
+        {
+            await QuestionSavedAsync(turn);
+        }
+
         state.TimeToFirstToken ??= timeProvider.GetElapsedTime(turn.StartedAt);
         await sink.DeltaAsync(text, cancellationToken);
         state.Delivered = true;
@@ -401,6 +415,21 @@ public sealed partial class ChatPipeline(
         }
     }
 
+    /// <summary>Waits for the question's write (started in <see cref="PrepareAsync"/>, overlapped with cache lookup and search).</summary>
+    private static async Task QuestionSavedAsync(PreparedTurn turn)
+    {
+        try
+        {
+            await turn.QuestionSaved;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new QuestionNotSavedException(ex);
+        }
+    }
+
+    private sealed class QuestionNotSavedException(Exception inner) : Exception("The question could not be saved.", inner);
+
     private static async Task TryAsync(Func<ValueTask> action)
     {
         try
@@ -429,6 +458,9 @@ public sealed partial class ChatPipeline(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answer for creator {Slug} failed: the model is unavailable ({ErrorType})")]
     private partial void LogModelFailed(Exception exception, string slug, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The question of conversation {ConversationId} could not be saved: not answered")]
+    private partial void LogQuestionNotSaved(Exception exception, Guid? conversationId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Answer for creator {Slug} failed unexpectedly")]
     private partial void LogUnexpected(Exception exception, string slug);

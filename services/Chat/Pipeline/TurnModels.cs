@@ -12,10 +12,13 @@ public sealed record TurnRequest(
     Guid UserId, string CreatorSlug, string Message, Guid? ConversationId, string Transport, bool Persist,
     IReadOnlyList<HistoryTurn>? History = null, int? MaxOutputTokens = null);
 
-/// <summary>A question whose creator is known and (when persisted) whose user message is saved.</summary>
+/// <summary>
+/// A question whose creator is known and (when persisted) whose user message is being saved:
+/// <see cref="QuestionSaved"/> completes when it is committed, always before the answer's first word.
+/// </summary>
 public sealed record PreparedTurn(
     TurnRequest Request, CreatorProfile Creator, string Question, string QuestionKey, IReadOnlyList<HistoryTurn> Context,
-    Guid? ConversationId, Guid? UserMessageId, Guid AnswerId, long StartedAt);
+    Guid? ConversationId, Guid? UserMessageId, Guid AnswerId, long StartedAt, Task QuestionSaved);
 
 /// <summary>Why a question could not be taken (before anything was streamed).</summary>
 public sealed record TurnProblem(int Status, string Title, string Detail, IDictionary<string, string[]>? Errors = null);
