@@ -40,6 +40,43 @@ public sealed class EmbeddedVectorStoreTests(InfrastructureFixture infrastructur
         Assert.Equal(expected.Select(e => e.Score), matches.Select(m => m.Score)); // bit for bit
     }
 
+    [Fact]
+    public async Task Winners_are_fetched_by_id_even_for_a_creator_the_statistics_do_not_know_yet()
+    {
+        // Statistics that know one creator, then a new creator's partition written after them: the situation in
+        // which Postgres planned the fetch as a scan of all the new creator's rows.
+        var known = NewCreator();
+        await Store.UpsertAsync(Enumerable.Range(0, 500).Select(i => Record(known, "v", Guid.NewGuid(), i, Unit(1, i, 0))).ToList(), CancellationToken.None);
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString!);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using (var analyze = new NpgsqlCommand("ANALYZE vector_points", connection))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        var fresh = NewCreator();
+        var records = Enumerable.Range(0, 3000).Select(i => Record(fresh, $"v{i / 100}", Guid.NewGuid(), i, Unit(1, i, 0))).ToList();
+        await Store.UpsertAsync(records, CancellationToken.None);
+
+        await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, FORMAT TEXT) " + EmbeddedVectorStore.PayloadSql, connection);
+        explain.Parameters.AddWithValue("collection", Collection);
+        explain.Parameters.AddWithValue("creator", fresh);
+        explain.Parameters.AddWithValue("ids", records.Where((_, i) => i % 100 == 7).Select(r => r.Id).ToArray());
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        var text = string.Join('\n', plan);
+        Assert.Contains("vector_points_id_idx", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(plan, line => line.Contains("Rows Removed by Filter", StringComparison.Ordinal) &&
+                                            int.Parse(line[(line.LastIndexOf(':') + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture) > 1);
+    }
+
     public override async Task DisposeAsync()
     {
         foreach (var dataSource in _dataSources)

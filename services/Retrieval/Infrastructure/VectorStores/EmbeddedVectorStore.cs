@@ -222,16 +222,13 @@ public sealed partial class EmbeddedVectorStore(
         }
 
         // Payloads and float32 vectors come from Postgres for the few candidates only; memory holds float16
-        // vectors and ids. The join on unnest makes each id a primary-key lookup whatever the statistics say
-        // (right after a bulk load, "id = ANY(...)" was planned as a scan of the creator's rows).
+        // vectors and ids. Each candidate is one lookup in the index on id whatever the table statistics say:
+        // the subquery only filters on id, and OFFSET 0 keeps the planner from pushing the collection and
+        // creator conditions into it (with them, before statistics know a creator, it chose an index on
+        // (collection, creator_id) and filtered all of the creator's rows for every id: 20–200 ms instead of 0.5).
         var byId = candidates.ToDictionary(c => c.Id);
         var matches = new List<VectorMatch>(candidates.Count);
-        await using (var select = new NpgsqlCommand(
-            """
-            SELECT p.id, p.seq, p.title, p.url, p.start_seconds, p.end_seconds, p.text, p.embedding
-            FROM unnest(@ids) AS wanted(id)
-            JOIN vector_points p ON p.collection = @collection AND p.creator_id = @creator AND p.id = wanted.id
-            """, connection))
+        await using (var select = new NpgsqlCommand(PayloadSql, connection))
         {
             AddScope(select, query.CreatorId);
             select.Parameters.AddWithValue("ids", candidates.Select(h => h.Id).ToArray());
@@ -254,6 +251,18 @@ public sealed partial class EmbeddedVectorStore(
         matches.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Id.CompareTo(b.Id));
         return matches.Count > query.Limit ? matches.GetRange(0, query.Limit) : matches;
     }
+
+    /// <summary>Payload and float32 vector of candidate chunks by id (see the comment where it is used).</summary>
+    internal const string PayloadSql =
+        """
+        SELECT p.id, p.seq, p.title, p.url, p.start_seconds, p.end_seconds, p.text, p.embedding
+        FROM unnest(@ids) AS wanted(id)
+        CROSS JOIN LATERAL (
+            SELECT v.collection, v.creator_id, v.id, v.seq, v.title, v.url, v.start_seconds, v.end_seconds, v.text, v.embedding
+            FROM vector_points v WHERE v.id = wanted.id OFFSET 0
+        ) p
+        WHERE p.collection = @collection AND p.creator_id = @creator
+        """;
 
     /// <summary>How far a float16 scan score can be from the exact one, with a wide margin (the real error is about 1e-4).</summary>
     private const float ScanTolerance = 0.01f;
