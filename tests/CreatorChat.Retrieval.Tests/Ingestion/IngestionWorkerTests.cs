@@ -100,6 +100,35 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
     }
 
     [Fact]
+    public async Task Concurrent_activations_for_one_creator_count_every_video()
+    {
+        var slug = await service.CreateCreatorAsync(_owner);
+        var processor = service.Service<IngestionProcessor>();
+        for (var round = 0; round < 3; round++)
+        {
+            var jobs = new List<(ClaimedJob Job, IngestionOutput Output)>();
+            for (var i = 0; i < 8; i++)
+            {
+                await RetrievalServiceFixture.PostVideoAsync(Owner, slug, $"r{round}-v{i}", "Video", Transcripts.Srt(Transcripts.Bread));
+                var claimed = (await Repository.ClaimNextAsync($"replica-{i}", Long, CancellationToken.None))!;
+                jobs.Add((claimed, await processor.ProcessAsync(claimed.Job, claimed.Transcript, _ => { }, CancellationToken.None)));
+            }
+
+            // Eight replicas activating at the same moment.
+            using var start = new Barrier(jobs.Count);
+            await Task.WhenAll(jobs.Select(j => Task.Run(async () =>
+            {
+                start.SignalAndWait();
+                await Repository.ActivateAsync(j.Job.Job.Id, j.Job.LeaseOwner, j.Output.CueCount, j.Output.ChunkCount, CancellationToken.None);
+            })));
+
+            var knowledge = await Repository.GetKnowledgeAsync(slug, CancellationToken.None);
+            Assert.Equal((round + 1) * 8, knowledge.VideoCount);
+            Assert.Equal((round + 1) * 8 * jobs[0].Output.ChunkCount, knowledge.ChunkCount);
+        }
+    }
+
+    [Fact]
     public async Task A_replica_shutting_down_hands_its_job_back_at_once_with_progress_kept()
     {
         var (_, jobId) = await UploadAsync("graceful-1", Transcripts.Searing);

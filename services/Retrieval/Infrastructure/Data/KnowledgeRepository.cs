@@ -462,18 +462,35 @@ public sealed class KnowledgeRepository(NpgsqlDataSource dataSource, TimeProvide
             new { Before = timeProvider.GetUtcNow() - age }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Bumps a creator's knowledge version and recounts its searchable videos. The creator's row is locked
+    /// first and counted by a later statement: under read committed, a count taken in the same statement as
+    /// the lock would miss another replica's activation committed while this one waited (two concurrent
+    /// activations then stored 7 videos for 8).
+    /// </summary>
     private static async Task<KnowledgeState> BumpKnowledgeAsync(
         NpgsqlConnection connection, IDbTransaction transaction, string creatorId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var row = await connection.QuerySingleAsync<KnowledgeRow>(new CommandDefinition(
+        await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO creator_knowledge (creator_id, version, video_count, chunk_count, reported_version, updated_at)
-            SELECT @CreatorId, 1, count(*), COALESCE(sum(chunk_count), 0), 0, @Now
-            FROM videos WHERE creator_id = @CreatorId AND active_generation IS NOT NULL
-            ON CONFLICT (creator_id) DO UPDATE SET
-                version = creator_knowledge.version + 1, video_count = excluded.video_count, chunk_count = excluded.chunk_count,
-                updated_at = excluded.updated_at
-            RETURNING creator_id AS CreatorId, version AS Version, video_count AS VideoCount, chunk_count AS ChunkCount
+            VALUES (@CreatorId, 0, 0, 0, 0, @Now) ON CONFLICT (creator_id) DO NOTHING
+            """,
+            new { CreatorId = creatorId, Now = now }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT 1 FROM creator_knowledge WHERE creator_id = @CreatorId FOR UPDATE",
+            new { CreatorId = creatorId }, transaction, cancellationToken: cancellationToken));
+
+        var row = await connection.QuerySingleAsync<KnowledgeRow>(new CommandDefinition(
+            """
+            UPDATE creator_knowledge k SET
+                version = k.version + 1, video_count = counts.videos, chunk_count = counts.chunks, updated_at = @Now
+            FROM (
+                SELECT count(*)::int AS videos, COALESCE(sum(chunk_count), 0)::int AS chunks
+                FROM videos WHERE creator_id = @CreatorId AND active_generation IS NOT NULL
+            ) counts
+            WHERE k.creator_id = @CreatorId
+            RETURNING k.creator_id AS CreatorId, k.version AS Version, k.video_count AS VideoCount, k.chunk_count AS ChunkCount
             """,
             new { CreatorId = creatorId, Now = now }, transaction, cancellationToken: cancellationToken));
         return row.ToState();
