@@ -272,5 +272,15 @@ public sealed class RetrievalDownThroughGatewayTests(EmptyChatPlatformFixture pl
 
         var messages = await fan.GetFromJsonAsync<JsonArray>(new Uri($"/api/v1/conversations/{answer["conversation_id"]}/messages", UriKind.Relative));
         Assert.Equal("What is a tokenizer?", messages![0]!["content"]!.GetValue<string>());
+
+        // Then chat itself goes away: the gateway answers 503 problems, for sockets before the upgrade.
+        await platform.Platform.StopServiceAsync("chat");
+        using var down = await fan.PostJsonAsync("/api/v1/chat", new { creator_id = ChatPlatformFixture.Slug, message = "Anyone there?" });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        var url = new UriBuilder(platform.Platform.GatewayUrl) { Scheme = "ws", Path = "/api/v1/chat/ws", Query = "access_token=" + token }.Uri;
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(url, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, socket.HttpStatusCode);
     }
 }
