@@ -90,6 +90,13 @@ public sealed class AccountsEndToEndTests(PlatformFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
         Assert.DoesNotContain(conversation.ToString()!, theirs, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, mine.StatusCode);
+
+        var stats = await (await fixture.Gateway(admin).GetAsync(new Uri("/api/v1/admin/stats", UriKind.Relative))).ReadJsonAsync();
+        Assert.Empty(stats["unavailable"]!.AsArray());
+        Assert.True(stats["users"]!.GetValue<long>() >= 3);
+        Assert.True(stats["creators"]!.GetValue<long>() >= 1);
+        Assert.NotNull(stats["videos"]);
+        Assert.True(stats["conversations"]!.GetValue<long>() >= 1);
     }
 
     /// <summary>Opens the chat WebSocket through the gateway, sends one message, returns the status of the error frame (or 0).</summary>

@@ -20,6 +20,7 @@ public static class InternalKnowledgeApi
         api.MapPost("/search", Search);
         api.MapGet("/creators/{slug}/knowledge", GetKnowledge);
         api.MapGet("/knowledge", ListKnowledge);
+        api.MapGet("/stats", GetStats);
         return app;
     }
 
@@ -59,6 +60,13 @@ public static class InternalKnowledgeApi
         }
 
         return TypedResults.Ok(KnowledgeView.From(await repository.GetKnowledgeAsync(slug, cancellationToken)));
+    }
+
+    /// <summary>Platform totals for the admin stats the gateway aggregates.</summary>
+    public static async Task<Ok<RetrievalStats>> GetStats(KnowledgeRepository repository, CancellationToken cancellationToken)
+    {
+        var states = await repository.ListKnowledgeAsync(null, cancellationToken);
+        return TypedResults.Ok(new RetrievalStats(states.Sum(s => (long)s.VideoCount), states.Sum(s => (long)s.ChunkCount)));
     }
 
     /// <summary>Knowledge of several creators at once (<c>?creator_id=a&amp;creator_id=b</c>), or of all that have any.</summary>

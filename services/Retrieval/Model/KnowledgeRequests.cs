@@ -131,3 +131,5 @@ public static partial class KnowledgeValidation
 
     private static string Shorten(string value) => value.Length <= 20 ? value : value[..20] + "…";
 }
+
+public sealed record RetrievalStats(long Videos, long Chunks);
