@@ -285,7 +285,10 @@ internal sealed class ChatSocketSession(
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
-            await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            // Never cancel a write half-way: a cancelled WebSocket send aborts the whole connection,
+            // and a "stop" (which cancels the turn) must end the answer, not the socket.
+            cancellationToken.ThrowIfCancellationRequested();
+            await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
         }
         finally
         {
