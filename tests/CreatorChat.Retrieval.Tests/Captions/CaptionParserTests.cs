@@ -178,6 +178,17 @@ public sealed class CaptionParserTests
     }
 
     [Fact]
+    public void A_phrase_repeated_to_start_a_new_sentence_is_kept()
+    {
+        var result = CaptionParser.Parse(
+            Transcripts.Srt(["The brown crust is the Maillard reaction.", "The Maillard reaction is a family of reactions."]), CaptionFormat.Srt);
+
+        Assert.Equal(
+            "The brown crust is the Maillard reaction. The Maillard reaction is a family of reactions.",
+            string.Join(' ', result.Cues.Select(c => c.Text)));
+    }
+
+    [Fact]
     public void A_few_damaged_blocks_are_skipped_and_reported_with_their_line()
     {
         var srt = """

@@ -301,6 +301,14 @@ public static partial class CaptionParser
             if (result.Count > 0 && cue.Start <= result[^1].End + 1.0)
             {
                 overlap = Overlap(tail, comparable);
+
+                // "…is the Maillard reaction." then "The Maillard reaction is a family of…" is a speaker
+                // repeating a phrase at a new sentence, not a rolling caption (whose repeated lines are
+                // longer, and carry no punctuation in auto-captions): keep a short repeat after a full stop.
+                if (overlap is > 0 and < 4 && overlap < words.Length && EndsSentence(result[^1].Text))
+                {
+                    overlap = 0;
+                }
             }
 
             if (overlap == words.Length)
@@ -319,6 +327,12 @@ public static partial class CaptionParser
         }
 
         return result;
+    }
+
+    private static bool EndsSentence(string text)
+    {
+        var trimmed = text.TrimEnd('"', '\'', ')', ' ');
+        return trimmed.Length > 0 && trimmed[^1] is '.' or '?' or '!';
     }
 
     // The longest k such that the last k words said equal this cue's first k words. Two or more words
