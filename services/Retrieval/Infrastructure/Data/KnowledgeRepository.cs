@@ -120,7 +120,7 @@ public sealed class KnowledgeRepository(NpgsqlDataSource dataSource, TimeProvide
                 status = 'running', attempts = j.attempts + 1, lease_owner = @Owner, lease_expires_at = @LeaseUntil,
                 started_at = COALESCE(j.started_at, @Now), updated_at = @Now
             FROM next WHERE j.id = next.id
-            RETURNING j.transcript AS Transcript, {JobColumns.Replace("id AS Id", "j.id AS Id", StringComparison.Ordinal)}
+            RETURNING j.id AS Id, j.transcript AS Transcript
             """,
             new { Now = now, Owner = leaseOwner, LeaseUntil = now + lease },
             transaction, cancellationToken: cancellationToken));
@@ -130,11 +130,13 @@ public sealed class KnowledgeRepository(NpgsqlDataSource dataSource, TimeProvide
             return null;
         }
 
+        var job = await connection.QuerySingleAsync<IngestionJob>(new CommandDefinition(
+            $"SELECT {JobColumns} FROM ingestion_jobs WHERE id = @Id", new { claimed.Id }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE videos SET status = 'processing', updated_at = @Now WHERE creator_id = @CreatorId AND video_id = @VideoId AND latest_job_id = @Id",
-            new { Now = now, claimed.CreatorId, claimed.VideoId, claimed.Id }, transaction, cancellationToken: cancellationToken));
+            new { Now = now, job.CreatorId, job.VideoId, job.Id }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return new ClaimedJob(claimed.ToJob(), claimed.Transcript ?? "", leaseOwner);
+        return new ClaimedJob(job, claimed.Transcript ?? "", leaseOwner);
     }
 
     /// <summary>Renews the lease and records progress; false when the job is no longer this replica's (lease lost, video deleted).</summary>
@@ -543,31 +545,7 @@ public sealed class KnowledgeRepository(NpgsqlDataSource dataSource, TimeProvide
 
     private sealed record ClaimRow
     {
-        public required Guid Id { get; init; }
-        public required string CreatorId { get; init; }
-        public required string VideoId { get; init; }
-        public required string Title { get; init; }
-        public string? Url { get; init; }
-        public DateTimeOffset? PublishedAt { get; init; }
-        public required string Format { get; init; }
-        public required string Status { get; init; }
-        public float Progress { get; init; }
-        public string? Error { get; init; }
-        public int Attempts { get; init; }
-        public int? CueCount { get; init; }
-        public int? ChunkCount { get; init; }
-        public Guid? RequestedBy { get; init; }
-        public DateTimeOffset CreatedAt { get; init; }
-        public DateTimeOffset? StartedAt { get; init; }
-        public DateTimeOffset? FinishedAt { get; init; }
-        public DateTimeOffset UpdatedAt { get; init; }
+        public Guid Id { get; init; }
         public string? Transcript { get; init; }
-
-        public IngestionJob ToJob() => new()
-        {
-            Id = Id, CreatorId = CreatorId, VideoId = VideoId, Title = Title, Url = Url, PublishedAt = PublishedAt, Format = Format,
-            Status = Status, Progress = Progress, Error = Error, Attempts = Attempts, CueCount = CueCount, ChunkCount = ChunkCount,
-            RequestedBy = RequestedBy, CreatedAt = CreatedAt, StartedAt = StartedAt, FinishedAt = FinishedAt, UpdatedAt = UpdatedAt,
-        };
     }
 }
