@@ -1,11 +1,7 @@
 using System.Text.Json.Nodes;
+using CreatorChat.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CreatorChat.Gateway.Tests;
 
@@ -15,28 +11,27 @@ namespace CreatorChat.Gateway.Tests;
 /// </summary>
 public sealed class EchoService : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
 
-    private EchoService(WebApplication app, Uri url)
+    private EchoService()
     {
-        _app = app;
-        Url = url;
     }
 
-    public Uri Url { get; }
+    public Uri Url => _server.Url;
 
     /// <summary>When set, chat calls answer with this status instead of 200.</summary>
     public int? ChatStatus { get; set; }
 
     public static async Task<EchoService> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        EchoService? self = null;
+        var self = new EchoService();
+        self._server = await LoopbackServer.StartAsync(self.Map);
+        return self;
+    }
 
-        app.MapPost("/api/v1/chat", (HttpContext context) => self!.ChatStatus is { } status ? Results.StatusCode(status) : Echo(context));
+    private void Map(WebApplication app)
+    {
+        app.MapPost("/api/v1/chat", (HttpContext context) => ChatStatus is { } status ? Results.StatusCode(status) : Echo(context));
         app.MapPost("/v1/chat/completions", Echo);
         app.MapGet("/api/v1/conversations", Echo);
         app.Map("/api/v1/creators/{**rest}", Echo);
@@ -50,11 +45,6 @@ public sealed class EchoService : IAsyncDisposable
                 await Task.Delay(400);
             }
         });
-
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new EchoService(app, new Uri(address));
-        return self;
     }
 
     private static IResult Echo(HttpContext context)
@@ -68,5 +58,5 @@ public sealed class EchoService : IAsyncDisposable
         return Results.Json(new JsonObject { ["path"] = context.Request.Path.Value, ["headers"] = headers });
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -2,13 +2,9 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using CreatorChat.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CreatorChat.Chat.Tests.Support;
 
@@ -21,11 +17,13 @@ namespace CreatorChat.Chat.Tests.Support;
 /// </summary>
 public sealed partial class FakeOpenAiServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
 
-    private FakeOpenAiServer(WebApplication app) => _app = app;
+    private FakeOpenAiServer()
+    {
+    }
 
-    public Uri Url { get; private set; } = null!;
+    public Uri Url => _server.Url;
 
     public ConcurrentQueue<JsonNode> Requests { get; } = new();
 
@@ -39,14 +37,8 @@ public sealed partial class FakeOpenAiServer : IAsyncDisposable
 
     public static async Task<FakeOpenAiServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeOpenAiServer(app);
-        app.MapPost("/v1/chat/completions", server.CompleteAsync);
-        await app.StartAsync();
-        server.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var server = new FakeOpenAiServer();
+        server._server = await LoopbackServer.StartAsync(app => app.MapPost("/v1/chat/completions", server.CompleteAsync));
         return server;
     }
 
@@ -107,9 +99,5 @@ public sealed partial class FakeOpenAiServer : IAsyncDisposable
         await context.Response.WriteAsync("data: [DONE]\n\n");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -5,13 +5,8 @@ using CreatorChat.Chat.Model;
 using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -34,7 +29,7 @@ public enum RetrievalMode
 /// </summary>
 public sealed class FakeUpstreams : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private readonly ConcurrentDictionary<string, CreatorProfile> _creators = new();
     private readonly ConcurrentDictionary<string, List<Chunk>> _knowledge = new();
     private readonly ConcurrentDictionary<string, long> _versions = new();
@@ -43,9 +38,11 @@ public sealed class FakeUpstreams : IAsyncDisposable
 
     public sealed record Chunk(string VideoId, string Title, double Start, double End, string Text);
 
-    private FakeUpstreams(WebApplication app) => _app = app;
+    private FakeUpstreams()
+    {
+    }
 
-    public Uri Url { get; private set; } = null!;
+    public Uri Url => _server.Url;
 
     public RetrievalMode Mode { get; set; } = RetrievalMode.Normal;
 
@@ -59,15 +56,8 @@ public sealed class FakeUpstreams : IAsyncDisposable
 
     public static async Task<FakeUpstreams> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new FakeUpstreams(app);
-        fake.Map(app);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.Url = new Uri(address);
+        var fake = new FakeUpstreams();
+        fake._server = await LoopbackServer.StartAsync(fake.Map);
         fake.AddCreator(SampleKnowledge.Creator);
         fake.SetKnowledge(SampleKnowledge.Slug, SampleKnowledge.Chunks.Select(c => new Chunk(c.VideoId, c.Title, c.Start, c.End, c.Text)));
         return fake;
@@ -189,9 +179,5 @@ public sealed class FakeUpstreams : IAsyncDisposable
 
     private static IResult Reject() => Results.StatusCode((int)HttpStatusCode.Unauthorized);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -16,9 +16,9 @@ namespace CreatorChat.Retrieval.Tests.Embeddings;
 public sealed class OpenAIEmbeddingGeneratorTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<CannedResponse> _failures = new();
-    private LoopbackServer _server = null!;
+    private RecordingServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync(AnswerAsync);
+    public async Task InitializeAsync() => _server = await RecordingServer.StartAsync(AnswerAsync);
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 

@@ -21,7 +21,7 @@ public sealed class QdrantContractTests : IAsyncLifetime
     private static readonly EmbeddingSpace Space = new("contract-model", 4);
 
     private readonly FakeQdrant _qdrant = new();
-    private LoopbackServer _server = null!;
+    private RecordingServer _server = null!;
     private HttpClient _http = null!;
 
     public async Task InitializeAsync()
@@ -31,7 +31,7 @@ public sealed class QdrantContractTests : IAsyncLifetime
             return;
         }
 
-        _server = await LoopbackServer.StartAsync(request => Task.FromResult(_qdrant.Handle(request, Spec.Value)));
+        _server = await RecordingServer.StartAsync(request => Task.FromResult(_qdrant.Handle(request, Spec.Value)));
         _http = new HttpClient();
         QdrantConnection.Parse($"Endpoint={_server.Url};Key={Key}").Configure(_http);
     }
