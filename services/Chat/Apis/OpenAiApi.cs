@@ -338,33 +338,22 @@ public static class OpenAiApi
     /// <summary>Streams a turn as <c>chat.completion.chunk</c> events, ending with <c>data: [DONE]</c>.</summary>
     private sealed class CompletionStreamSink(HttpResponse response, string id, long created, string model, bool includeUsage) : ITurnSink
     {
-        private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-        private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-        private bool _started;
+        private readonly EventStream _events = new(response);
         private bool _sentRole;
 
         public ValueTask DeltaAsync(string text, CancellationToken cancellationToken)
         {
-            Start();
             var delta = new ChunkDelta(_sentRole ? null : "assistant", text);
             _sentRole = true;
             Write(new Chunk(id, "chat.completion.chunk", created, model, [new ChunkChoice(0, delta, null, null)], null, null, null));
             return default;
         }
 
-        public async ValueTask FlushAsync(CancellationToken cancellationToken)
-        {
-            if (!_started)
-            {
-                return; // nothing written yet: don't commit to a 200 before the model has said anything
-            }
-
-            await response.BodyWriter.FlushAsync(cancellationToken);
-        }
+        // Nothing written yet: don't commit to a 200 before the model has said anything.
+        public ValueTask FlushAsync(CancellationToken cancellationToken) => _events.FlushAsync(cancellationToken);
 
         public async ValueTask CompleteAsync(TurnResult result, CancellationToken cancellationToken)
         {
-            Start();
             Write(new Chunk(id, "chat.completion.chunk", created, model,
                 [new ChunkChoice(0, new ChunkDelta(_sentRole ? null : "assistant", null), null, result.FinishReason)],
                 null, result.Citations.Select(CitationView.From).ToList(), result.Cached));
@@ -373,49 +362,24 @@ public static class OpenAiApi
                 Write(new Chunk(id, "chat.completion.chunk", created, model, [], Usage.From(result.Usage), null, null));
             }
 
-            response.BodyWriter.Write("data: [DONE]\n\n"u8);
-            await response.BodyWriter.FlushAsync(cancellationToken);
+            _events.Writer.Write("data: [DONE]\n\n"u8);
+            await _events.FlushAsync(cancellationToken);
         }
 
         public async ValueTask FailAsync(TurnResult result, CancellationToken cancellationToken)
         {
             var message = result.ErrorDetail ?? "The answer failed.";
-            if (!_started && !response.HasStarted)
+            if (!_events.Started && !response.HasStarted)
             {
                 await Error(StatusCodes.Status503ServiceUnavailable, message, "server_error", null, "model_unavailable").ExecuteAsync(response.HttpContext);
                 return;
             }
 
             Write(new ErrorChunk(new OpenAiError(message, "server_error", null, "model_unavailable")));
-            await response.BodyWriter.FlushAsync(cancellationToken);
+            await _events.FlushAsync(cancellationToken);
         }
 
-        private void Start()
-        {
-            if (_started)
-            {
-                return;
-            }
-
-            _started = true;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "text/event-stream; charset=utf-8";
-            response.Headers.CacheControl = "no-cache, no-transform";
-            response.Headers["X-Accel-Buffering"] = "no";
-            response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        }
-
-        private void Write<T>(T payload)
-        {
-            var writer = response.BodyWriter;
-            writer.Write(DataPrefix);
-            using (var json = new Utf8JsonWriter(writer, new JsonWriterOptions { SkipValidation = true }))
-            {
-                JsonSerializer.Serialize(json, payload, StreamJson);
-            }
-
-            writer.Write(EventEnd);
-        }
+        private void Write<T>(T payload) => _events.Write(null, payload, StreamJson);
     }
 
     // OpenAI's chunks omit absent fields rather than sending nulls.

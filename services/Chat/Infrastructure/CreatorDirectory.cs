@@ -3,8 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using CreatorChat.Chat.Model;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
+using CreatorChat.ServiceDefaults.Resilience;
 
 namespace CreatorChat.Chat.Infrastructure;
 
@@ -152,7 +151,7 @@ public sealed class CreatorDirectory(IHttpClientFactory clients, IOptions<ChatSe
     }
 
     internal static bool IsUnavailable(Exception ex) =>
-        ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or System.Text.Json.JsonException or TaskCanceledException;
+        ServiceUnavailable.Is(ex) || ex is System.Text.Json.JsonException or TaskCanceledException;
 
     private sealed record Memo<T>(Task<T> Value, DateTimeOffset ExpiresAt)
     {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 namespace CreatorChat.Chat.Llm;
@@ -33,69 +32,24 @@ public sealed partial class LoggingChatClient(IChatClient inner, ILogger<Logging
         }
     }
 
-    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var started = timeProvider.GetTimestamp();
-        double? firstChunkMs = null;
-        long? outputTokens = null;
-        string? finish = null;
-        var completed = false;
-        var failed = false;
-        var enumerator = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        try
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        new StreamObservation(timeProvider).WatchAsync(base.GetStreamingResponseAsync(messages, options, cancellationToken), observed =>
         {
-            while (true)
+            var elapsed = observed.Elapsed.TotalMilliseconds;
+            if (observed.Completed)
             {
-                ChatResponseUpdate update;
-                try
-                {
-                    if (!await enumerator.MoveNextAsync())
-                    {
-                        completed = true;
-                        break;
-                    }
-
-                    update = enumerator.Current;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    failed = true;
-                    LogFailed(ex, _model, timeProvider.GetElapsedTime(started).TotalMilliseconds, ex.GetType().Name);
-                    throw;
-                }
-
-                if (firstChunkMs is null && !string.IsNullOrEmpty(update.Text))
-                {
-                    firstChunkMs = timeProvider.GetElapsedTime(started).TotalMilliseconds;
-                }
-
-                finish = update.FinishReason?.Value ?? finish;
-                foreach (var content in update.Contents)
-                {
-                    if (content is UsageContent usage)
-                    {
-                        outputTokens = usage.Details.OutputTokenCount ?? outputTokens;
-                    }
-                }
-
-                yield return update;
+                LogCompleted(_model, elapsed, observed.FirstChunk?.TotalMilliseconds, observed.Usage?.OutputTokenCount, observed.FinishReason?.Value);
             }
-        }
-        finally
-        {
-            await enumerator.DisposeAsync();
-            var elapsed = timeProvider.GetElapsedTime(started).TotalMilliseconds;
-            if (completed)
-            {
-                LogCompleted(_model, elapsed, firstChunkMs, outputTokens, finish);
-            }
-            else if (!failed)
+            else if (observed.Failure is null || (observed.Failure is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 LogCancelled(_model, elapsed);
             }
-        }
-    }
+            else
+            {
+                LogFailed(observed.Failure, _model, elapsed, observed.Failure.GetType().Name);
+            }
+        }, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Model {Model} answered in {DurationMs:0.0} ms (first chunk after {FirstChunkMs:0.0} ms, {OutputTokens} output tokens, finish {FinishReason})")]
     private partial void LogCompleted(string model, double durationMs, double? firstChunkMs, long? outputTokens, string? finishReason);

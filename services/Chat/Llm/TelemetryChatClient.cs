@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Diagnostics;
 using CreatorChat.Chat.Infrastructure;
 using Microsoft.Extensions.AI;
 
@@ -37,64 +37,20 @@ public sealed class TelemetryChatClient(IChatClient inner, ChatMetrics metrics, 
     {
         using var activity = Start(options);
         var started = timeProvider.GetTimestamp();
-        TimeSpan? firstChunk = null;
-        UsageDetails? usage = null;
-        string? modelId = null, responseId = null;
-        ChatFinishReason? finish = null;
-        Exception? failure = null;
-        var completed = false;
-
-        var enumerator = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        try
+        var stream = new StreamObservation(timeProvider).WatchAsync(base.GetStreamingResponseAsync(messages, options, cancellationToken), observed =>
         {
-            while (true)
+            if (observed.FirstChunk is { } first)
             {
-                ChatResponseUpdate update;
-                try
-                {
-                    if (!await enumerator.MoveNextAsync())
-                    {
-                        completed = true;
-                        break;
-                    }
-
-                    update = enumerator.Current;
-                }
-                catch (Exception ex)
-                {
-                    failure = ex;
-                    throw;
-                }
-
-                if (firstChunk is null && !string.IsNullOrEmpty(update.Text))
-                {
-                    firstChunk = timeProvider.GetElapsedTime(started);
-                    activity?.AddEvent(new ActivityEvent("gen_ai.first_chunk"));
-                }
-
-                modelId ??= update.ModelId;
-                responseId ??= update.ResponseId;
-                finish = update.FinishReason ?? finish;
-                foreach (var content in update.Contents)
-                {
-                    if (content is UsageContent u)
-                    {
-                        (usage ??= new UsageDetails()).Add(u.Details);
-                    }
-                }
-
-                yield return update;
-            }
-        }
-        finally
-        {
-            await enumerator.DisposeAsync();
-            if (!completed && failure is null)
-            {
-                failure = new OperationCanceledException("The caller stopped reading the answer.");
+                activity?.AddEvent(new ActivityEvent("gen_ai.first_chunk", timeProvider.GetUtcNow() - (observed.Elapsed - first)));
             }
 
-            Finish(activity, started, firstChunk, modelId, responseId, finish, usage, failure);
+            var failure = observed.Failure ?? (observed.Completed ? null : new OperationCanceledException("The caller stopped reading the answer."));
+            Finish(activity, started, observed.FirstChunk, observed.ModelId, observed.ResponseId, observed.FinishReason, observed.Usage, failure);
+        }, cancellationToken);
+
+        await foreach (var update in stream)
+        {
+            yield return update;
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CreatorChat.Gateway.Infrastructure.ReverseProxy;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using CreatorChat.ServiceDefaults.Resilience;
 
 namespace CreatorChat.Gateway.Infrastructure;
 
@@ -40,7 +41,7 @@ public sealed class ApiDocumentAggregator(
                     Merge(document, serviceDocument);
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
+            catch (Exception ex) when (ServiceUnavailable.Is(ex) || ex is System.Text.Json.JsonException)
             {
                 logger.LogWarning("OpenAPI document of {Service} unavailable: {Reason}", service, ex.Message);
             }

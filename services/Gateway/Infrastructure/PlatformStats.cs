@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CreatorChat.Gateway.Infrastructure.Identity;
 using CreatorChat.Gateway.Infrastructure.RateLimiting;
 using CreatorChat.Gateway.Infrastructure.ReverseProxy;
+using CreatorChat.ServiceDefaults.Resilience;
 
 namespace CreatorChat.Gateway.Infrastructure;
 
@@ -48,7 +49,7 @@ public sealed class PlatformStats(IHttpClientFactory clients, UserRepository use
             response.EnsureSuccessStatusCode();
             return JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)) as JsonObject;
         }
-        catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
+        catch (Exception ex) when (ServiceUnavailable.Is(ex) || ex is System.Text.Json.JsonException)
         {
             logger.LogWarning("Stats of {Service} unavailable: {Reason}", service, ex.GetType().Name);
             return null;

@@ -28,8 +28,6 @@ namespace CreatorChat.Benchmarks.Chat;
 /// </remarks>
 public static class ChatBenchmark
 {
-    private const string AdminEmail = "admin@bench.test";
-    private const string AdminPassword = "Bench-admin-2026!";
     private const string Slug = "hf-course";
 
     private static readonly string[] Topics =
@@ -47,9 +45,9 @@ public static class ChatBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = Option(args, "--seconds", 10);
-        var videoCount = Option(args, "--videos", 82);
-        var rate = Option(args, "--rate", 300);
+        var seconds = BenchmarkPlatform.Option(args, "--seconds", 10);
+        var videoCount = BenchmarkPlatform.Option(args, "--videos", 82);
+        var rate = BenchmarkPlatform.Option(args, "--rate", 300);
         var captions = Path.Combine(BuildInfo.FindRepositoryRoot(), "..", "shared", "data", "hf-course-subtitles", "subtitles", "en");
         if (!Directory.Exists(captions))
         {
@@ -57,35 +55,17 @@ public static class ChatBenchmark
             return 1;
         }
 
-        var folder = Path.Combine(Path.GetTempPath(), "creatorchat-bench", Guid.NewGuid().ToString("N")[..8]);
-        Console.WriteLine($"Starting the platform ({BuildInfo.Configuration}) in {folder} …");
-        await using var platform = await LocalPlatform.StartAsync(new PlatformOptions
-        {
-            RepositoryRoot = BuildInfo.FindRepositoryRoot(),
-            DataFolder = folder,
-            Persistent = false,
-            FixedPorts = false,
-            Environment = "Production",
-            ExtraEnvironment = new Dictionary<string, string>
-            {
-                ["Logging__LogLevel__Default"] = "Warning",
-                ["Admin__Email"] = AdminEmail,
-                ["Admin__Password"] = AdminPassword,
-                ["RateLimits__RegistrationsPerIpPerHour"] = "100000",
-                ["RateLimits__ApiRequestsPerMinute"] = "10000000",
-                ["RateLimits__LoginPerIpPerMinute"] = "100000",
-            },
-        }, CancellationToken.None);
+        await using var platform = await BenchmarkPlatform.StartAsync("chat");
 
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10), UseProxy = false };
         using var http = new HttpClient(handler) { BaseAddress = platform.GatewayUrl, Timeout = TimeSpan.FromSeconds(60) };
 
-        var admin = await LoginAsync(http, AdminEmail, AdminPassword);
+        var admin = await LoginAsync(http, platform.AdminEmail, platform.AdminPassword);
         await SetUpCreatorAsync(http, admin, captions, videoCount);
         var users = await RegisterUsersAsync(http, admin, 100);
         Console.WriteLine($"Platform ready: {videoCount} videos ingested, {users.Count} enterprise-tier fans.\n");
 
-        var meter = new CpuMeter(platform, folder);
+        var meter = new CpuMeter(platform, platform.Options.DataFolder);
         var results = new List<Result>();
         var questionNumber = 0;
         string NextUnique()
@@ -364,11 +344,6 @@ public static class ChatBenchmark
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;
-    }
 
     private static void Print(List<Result> results, int cores)
     {

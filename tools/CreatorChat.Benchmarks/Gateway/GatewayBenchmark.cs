@@ -23,28 +23,11 @@ public static class GatewayBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = Option(args, "--seconds", 10);
-        var concurrency = Option(args, "--concurrency", 100);
-        var burst = Option(args, "--burst", 300);
-        var folder = Path.Combine(Path.GetTempPath(), "creatorchat-bench", "gw-" + Guid.NewGuid().ToString("N")[..8]);
-        Console.WriteLine($"Starting gateway ×3, creator, chat, retrieval ({BuildInfo.Configuration}) in {folder} …");
-        await using var platform = await LocalPlatform.StartAsync(new PlatformOptions
-        {
-            RepositoryRoot = BuildInfo.FindRepositoryRoot(),
-            DataFolder = folder,
-            Persistent = false,
-            FixedPorts = false,
-            Environment = "Production",
-            Replicas = new Dictionary<string, int> { ["gateway"] = 3 },
-            ExtraEnvironment = new Dictionary<string, string>
-            {
-                ["Logging__LogLevel__Default"] = "Warning",
-                // The limiter still runs on every request; it must not refuse the benchmark's own load.
-                ["RateLimits__ApiRequestsPerMinute"] = "100000000",
-                ["RateLimits__RegistrationsPerIpPerHour"] = "100000",
-                ["RateLimits__LoginPerIpPerMinute"] = "100000",
-            },
-        }, CancellationToken.None);
+        var seconds = BenchmarkPlatform.Option(args, "--seconds", 10);
+        var concurrency = BenchmarkPlatform.Option(args, "--concurrency", 100);
+        var burst = BenchmarkPlatform.Option(args, "--burst", 300);
+        Console.WriteLine("Gateway ×3, creator, chat, retrieval.");
+        await using var platform = await BenchmarkPlatform.StartAsync("gateway", new Dictionary<string, int> { ["gateway"] = 3 });
 
         var gateways = platform.Processes.Where(p => p.Name.StartsWith("gateway", StringComparison.Ordinal)).Select(p => p.Url).ToList();
         var creatorUrl = platform.Url("creator");
@@ -146,11 +129,5 @@ public static class GatewayBenchmark
         using var login = await http.PostAsJsonAsync(new Uri(gateway, "/api/v1/auth/login"), new { email, password });
         login.EnsureSuccessStatusCode();
         return JsonNode.Parse(await login.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>();
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
     }
 }

@@ -15,6 +15,4 @@ public static class PlatformTopology
         new("chat", "Chat", 5302, ["chatdb"], ["creator", "retrieval"]),
         new("gateway", "Gateway", 5300, ["identitydb"], ["creator", "chat", "retrieval"]),
     ];
-
-    public static IEnumerable<string> Databases => Services.SelectMany(s => s.Databases);
 }

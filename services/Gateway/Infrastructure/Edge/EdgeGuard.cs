@@ -29,7 +29,7 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
     public async Task<Admission> AdmitAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
-        Guid? userId = null;
+        User? signedIn = null;
         if (HasCredentials(context.Request))
         {
             var result = await context.AuthenticateAsync();
@@ -38,20 +38,16 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
                 return Reject(context, "The access token is invalid or expired.", "invalid_token");
             }
 
-            var user = await directory.GetAsync(id, cancellationToken);
-            if (user is null || user.Disabled)
+            signedIn = await directory.GetAsync(id, cancellationToken);
+            if (CurrentStanding(signedIn, result.Principal.GetRole()) is { } problem)
             {
-                return Reject(context, "This account is disabled.", "invalid_token");
-            }
-
-            if (user.Role != result.Principal.GetRole())
-            {
-                return Reject(context, "The account's role changed: sign in again.", "invalid_token");
+                return Reject(context, problem, "invalid_token");
             }
 
             context.User = result.Principal;
-            userId = id;
         }
+
+        var userId = signedIn?.Id;
 
         var client = userId?.ToString("N") ?? "ip:" + ClientAddress.Of(context);
         var floor = await limiter.ConsumeAsync("api", client, limiter.Options.ApiRequestsPerMinute, TimeSpan.FromMinutes(1), cancellationToken);
@@ -65,12 +61,13 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
             return userId is null ? Admission.Anonymous : new Admission(null, null, userId);
         }
 
-        if (userId is not { } chatter)
+        if (signedIn is null)
         {
             return Reject(context, "Sign in to chat.", null);
         }
 
-        var tier = (await directory.GetAsync(chatter, cancellationToken))!.Tier;
+        var chatter = signedIn.Id;
+        var tier = signedIn.Tier;
         var (hourly, monthly) = await limiter.ConsumeChatAsync(chatter, Tiers.LimitsFor(tier), cancellationToken);
         if (!hourly.Allowed)
         {
@@ -148,10 +145,17 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
             return null;
         }
 
-        var user = await directory.GetAsync(id, cancellationToken);
         var role = result.Claims.TryGetValue(PlatformClaims.Role, out var claimed) ? claimed as string : null;
-        return user is { Disabled: false } && user.Role == role ? id : null;
+        return CurrentStanding(await directory.GetAsync(id, cancellationToken), role) is null ? id : null;
     }
+
+    /// <summary>Why a validly signed token no longer stands for its user (gone, disabled, role changed), or null.</summary>
+    private static string? CurrentStanding(User? user, string? claimedRole) => user switch
+    {
+        null or { Disabled: true } => "This account is disabled.",
+        _ when user.Role != claimedRole => "The account's role changed: sign in again.",
+        _ => null,
+    };
 
     private static (string? Type, string? Token) ReadFrame(ReadOnlyMemory<byte> message)
     {

@@ -2,8 +2,7 @@ namespace CreatorChat.Gateway.Infrastructure.RateLimiting;
 
 /// <summary>The answer to "may this go through?", with what the X-RateLimit-* headers report.</summary>
 /// <param name="Scope">Which limit decided: <c>hourly</c>, <c>monthly</c>, or a named fixed-window limit.</param>
-/// <param name="Local">True when Redis was unreachable and this replica decided alone.</param>
-public sealed record RateLimitDecision(bool Allowed, string Scope, long Limit, long Remaining, TimeSpan ResetAfter, bool Local)
+public sealed record RateLimitDecision(bool Allowed, string Scope, long Limit, long Remaining, TimeSpan ResetAfter)
 {
     public long ResetSeconds => Math.Max(1, (long)Math.Ceiling(ResetAfter.TotalSeconds));
 }

@@ -52,14 +52,14 @@ public sealed class RateLimiter
         var ((allowed, hours, months), local) = await WithFallbackAsync(
             store => store.ConsumeChatAsync(userId, limits.HourlyRequests, limits.MonthlyMessages, now, cancellationToken), cancellationToken);
 
-        var hourEnd = RateLimitWindows.Hour(now).End;
-        var monthEnd = RateLimitWindows.Month(now).End;
+        // The script refuses on the hourly limit first; only if that had room did the monthly quota refuse.
         var hourlyBlocked = !allowed && hours >= limits.HourlyRequests;
-        var hourly = new RateLimitDecision(!hourlyBlocked, "hourly", limits.HourlyRequests, Math.Max(0, limits.HourlyRequests - hours), hourEnd - now, local);
+        var monthlyBlocked = !allowed && !hourlyBlocked;
+        var hourly = new RateLimitDecision(!hourlyBlocked, "hourly", limits.HourlyRequests, Math.Max(0, limits.HourlyRequests - hours), RateLimitWindows.Hour(now).End - now);
         RateLimitDecision? monthly = limits.MonthlyMessages is { } quota
-            ? new RateLimitDecision(hourlyBlocked || allowed || months < quota, "monthly", quota, Math.Max(0, quota - months), monthEnd - now, local)
+            ? new RateLimitDecision(!monthlyBlocked, "monthly", quota, Math.Max(0, quota - months), RateLimitWindows.Month(now).End - now)
             : null;
-        Record(hourly.Allowed && monthly?.Allowed != false ? "allowed" : hourlyBlocked ? "hourly" : "monthly", "chat", local);
+        Record(allowed ? "allowed" : hourlyBlocked ? "hourly" : "monthly", "chat", local);
         return (hourly, monthly);
     }
 
@@ -78,15 +78,15 @@ public sealed class RateLimiter
         var now = _timeProvider.GetUtcNow();
         var ((allowed, count), local) = await WithFallbackAsync(store => store.ConsumeAsync($"{scope}:{key}", limit, window, now, cancellationToken), cancellationToken);
         Record(allowed ? "allowed" : "blocked", scope, local);
-        return new RateLimitDecision(allowed, scope, limit, Math.Max(0, limit - count), RateLimitWindows.Fixed(now, window).End - now, local);
+        return new RateLimitDecision(allowed, scope, limit, Math.Max(0, limit - count), RateLimitWindows.Fixed(now, window).End - now);
     }
 
     /// <summary>A decision on a fixed-window limit without counting (for "is this account locked?").</summary>
     public async Task<RateLimitDecision> PeekAsync(string scope, string key, long limit, TimeSpan window, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
-        var (count, local) = await WithFallbackAsync(store => store.PeekAsync($"{scope}:{key}", window, now, cancellationToken), cancellationToken);
-        return new RateLimitDecision(count < limit, scope, limit, Math.Max(0, limit - count), RateLimitWindows.Fixed(now, window).End - now, local);
+        var (count, _) = await WithFallbackAsync(store => store.PeekAsync($"{scope}:{key}", window, now, cancellationToken), cancellationToken);
+        return new RateLimitDecision(count < limit, scope, limit, Math.Max(0, limit - count), RateLimitWindows.Fixed(now, window).End - now);
     }
 
     public async Task<UsageCounters> UsageAsync(Guid userId, CancellationToken cancellationToken)

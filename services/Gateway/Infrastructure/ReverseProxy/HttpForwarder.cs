@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
-using Polly.CircuitBreaker;
 using Polly.Timeout;
+using CreatorChat.ServiceDefaults.Resilience;
 
 namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;
 
@@ -49,7 +49,7 @@ public sealed class HttpForwarder(IHttpClientFactory clients, ProxyMetrics metri
                     ? "The request body is too large." : "The request body could not be read.").ExecuteAsync(context);
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or BrokenCircuitException or TimeoutRejectedException)
+        catch (Exception ex) when (ServiceUnavailable.Is(ex))
         {
             status = ex is TimeoutRejectedException ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status503ServiceUnavailable;
             logger.LogWarning("Forwarding {Method} {Path} to {Service} failed: {Reason}",

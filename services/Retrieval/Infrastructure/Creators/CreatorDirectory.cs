@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Caching.Memory;
+using CreatorChat.ServiceDefaults.Resilience;
 
 namespace CreatorChat.Retrieval.Infrastructure.Creators;
 
@@ -62,7 +63,7 @@ public sealed class CreatorDirectory(IHttpClientFactory clients, IMemoryCache ca
             var profile = await response.Content.ReadFromJsonAsync<CreatorProfile>(ApiJson.Options, cancellationToken);
             return profile is { IsActive: true } ? profile : null;
         }
-        catch (Exception ex) when (ex is HttpRequestException or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ServiceUnavailable.Is(ex) || ex is System.Text.Json.JsonException)
         {
             throw new CreatorDirectoryUnavailableException($"The creator service could not be reached: {ex.Message}", ex);
         }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using CreatorChat.Retrieval.Infrastructure.Creators;
 using CreatorChat.Retrieval.Infrastructure.Data;
+using CreatorChat.ServiceDefaults.Resilience;
 
 namespace CreatorChat.Retrieval.Infrastructure.Knowledge;
 
@@ -70,7 +71,7 @@ public sealed partial class KnowledgeCountReporter(
                     break; // try again later
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
+            catch (Exception ex) when (ServiceUnavailable.Is(ex))
             {
                 LogFailed(logger, ex.Message);
                 break;

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
+using CreatorChat.ServiceDefaults.Resilience;
 
 namespace CreatorChat.Retrieval.Infrastructure.VectorStores;
 
@@ -342,7 +343,7 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
         {
             response = await http.SendAsync(request, cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
+        catch (Exception ex) when (ServiceUnavailable.Is(ex))
         {
             throw new VectorStoreException($"Qdrant is not reachable ({method} {path}): {ex.Message}", ex);
         }

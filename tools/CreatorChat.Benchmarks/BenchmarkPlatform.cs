@@ -1,0 +1,41 @@
+using System.Globalization;
+using CreatorChat.DevHost.Infrastructure;
+
+namespace CreatorChat.Benchmarks;
+
+/// <summary>What the platform benchmarks share: a throwaway local platform and their command-line options.</summary>
+public static class BenchmarkPlatform
+{
+    /// <summary>
+    /// Every service as a real Release process in Production mode on free loopback ports, with throwaway
+    /// data. The rate limiter still runs on every request (its cost is part of what is measured), but
+    /// its floors are raised so that it never refuses the benchmark's own load.
+    /// </summary>
+    public static Task<LocalPlatform> StartAsync(string label, IReadOnlyDictionary<string, int>? replicas = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "creatorchat-bench", $"{label}-{Guid.NewGuid():N}"[..(label.Length + 9)]);
+        Console.WriteLine($"Starting the platform ({BuildInfo.Configuration}) in {folder} …");
+        return LocalPlatform.StartAsync(new PlatformOptions
+        {
+            RepositoryRoot = BuildInfo.FindRepositoryRoot(),
+            DataFolder = folder,
+            Persistent = false,
+            FixedPorts = false,
+            Environment = "Production",
+            Replicas = replicas ?? new Dictionary<string, int>(),
+            ExtraEnvironment = new Dictionary<string, string>
+            {
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["RateLimits__ApiRequestsPerMinute"] = "100000000",
+                ["RateLimits__RegistrationsPerIpPerHour"] = "100000",
+                ["RateLimits__LoginPerIpPerMinute"] = "100000",
+            },
+        }, CancellationToken.None);
+    }
+
+    public static int Option(string[] args, string name, int fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;
+    }
+}
