@@ -69,6 +69,10 @@ internal sealed class ChatSocketSession(
     private CancellationTokenSource? _turnCancellation;
     private Task _turn = Task.CompletedTask;
 
+    // Set once the running turn has sent its last frame: the client may ask again at once, while the
+    // turn task is still unwinding (metrics, telemetry), and that must not count as "still writing".
+    private volatile bool _turnDelivered = true;
+
     public async Task RunAsync(CancellationToken connectionAborted)
     {
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(connectionAborted);
@@ -198,6 +202,11 @@ internal sealed class ChatSocketSession(
 
     private async Task StartTurnAsync(JsonElement root, CancellationToken connection)
     {
+        if (!_turn.IsCompleted && _turnDelivered)
+        {
+            await _turn;
+        }
+
         if (!_turn.IsCompleted)
         {
             await SendAsync(new { type = "error", detail = "An answer is still being written: wait for it to complete, or send {type: \"stop\"}." });
@@ -214,6 +223,7 @@ internal sealed class ChatSocketSession(
 
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(connection);
         _turnCancellation = cancellation;
+        _turnDelivered = false;
         _turn = RunTurnAsync(input, cancellation);
     }
 
@@ -278,6 +288,8 @@ internal sealed class ChatSocketSession(
             }
         }
     }
+
+    internal void MarkDelivered() => _turnDelivered = true;
 
     internal async Task SendAsync<T>(T frame, CancellationToken cancellationToken = default)
     {
@@ -347,6 +359,7 @@ internal sealed class ChatSocketSession(
         {
             await FlushAsync(cancellationToken);
             await session.SendAsync(new { type = "citations", citations = result.Citations.Select(CitationView.From).ToList() }, cancellationToken);
+            session.MarkDelivered(); // before the frame: the client may answer it faster than this method returns
             await session.SendAsync(new
             {
                 type = "complete",
@@ -361,6 +374,7 @@ internal sealed class ChatSocketSession(
         public async ValueTask FailAsync(TurnResult result, CancellationToken cancellationToken)
         {
             await FlushAsync(cancellationToken);
+            session.MarkDelivered();
             await session.SendAsync(new { type = "error", detail = result.ErrorDetail, conversation_id = result.ConversationId, message_id = result.AnswerId }, cancellationToken);
         }
     }
