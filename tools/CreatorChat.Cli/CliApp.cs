@@ -1,0 +1,68 @@
+using System.CommandLine;
+using CreatorChat.Cli.Commands;
+using CreatorChat.Cli.Rendering;
+using Spectre.Console;
+
+namespace CreatorChat.Cli;
+
+/// <summary>The whole CLI as one call: parse, run, and turn every failure into one line on stderr and an exit code.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        var context = new CliContext(new Output(console, TerminalLinks.Supported(environment)), environment);
+        var parse = Root(context).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await environment.Error.WriteLineAsync($"creatorchat: {error.Message}");
+            }
+
+            await environment.Error.WriteLineAsync("Run 'creatorchat --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = console.Profile.Out.Writer,
+                Error = environment.Error,
+                EnableDefaultExceptionHandler = false,
+                // Ctrl+C is the program's to route (see Interrupts), not System.CommandLine's.
+                ProcessTerminationTimeout = null,
+            }, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            var report = ErrorReport.From(ex, context.GatewayUrl);
+            await environment.Error.WriteLineAsync($"creatorchat: {report.Message}");
+            return report.ExitCode;
+        }
+    }
+
+    private static RootCommand Root(CliContext context)
+    {
+        var common = new CommonOptions();
+        var root = new RootCommand("CreatorChat from the terminal: chat with a creator, upload captions, check usage, administer users.")
+        {
+            common.Url,
+        };
+        foreach (var command in AccountCommands.Create(context, common))
+        {
+            root.Add(command);
+        }
+
+        root.Add(CreatorsCommand.Create(context, common));
+        root.Add(ChatCommand.Create(context, common));
+        root.Add(IngestCommand.Create(context, common));
+        foreach (var command in KnowledgeCommands.Create(context, common))
+        {
+            root.Add(command);
+        }
+
+        root.Add(AdminCommands.Create(context, common));
+        return root;
+    }
+}
