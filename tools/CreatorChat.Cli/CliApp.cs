@@ -14,10 +14,9 @@ public static class CliApp
         var parse = Root(context).Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
-            {
-                await environment.Error.WriteLineAsync($"creatorchat: {error.Message}");
-            }
+            // The most specific error: an unknown word explains a missing command better than "required command".
+            var error = parse.Errors.FirstOrDefault(e => e.SymbolResult is not System.CommandLine.Parsing.CommandResult) ?? parse.Errors[^1];
+            await environment.Error.WriteLineAsync($"creatorchat: {error.Message}");
 
             await environment.Error.WriteLineAsync("Run 'creatorchat --help' for usage.");
             return ExitCodes.Usage;
@@ -37,10 +36,13 @@ public static class CliApp
         catch (Exception ex)
         {
             var report = ErrorReport.From(ex, context.GatewayUrl);
-            await environment.Error.WriteLineAsync($"creatorchat: {report.Message}");
+            await environment.Error.WriteLineAsync($"creatorchat: {OneLine(report.Message)}");
             return report.ExitCode;
         }
     }
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static RootCommand Root(CliContext context)
     {

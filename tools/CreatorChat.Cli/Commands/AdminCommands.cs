@@ -51,19 +51,18 @@ public static class AdminCommands
         var disable = new Option<bool>("--disable") { Description = "Disable the account (signed-in sessions stop at once)" };
         var enable = new Option<bool>("--enable") { Description = "Enable the account again" };
         var command = new Command("set", "Change a user's tier, role or state") { user, tier, role, disable, enable, common.Json };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(disable) && result.GetValue(enable))
-            {
-                result.AddError("Use --disable or --enable, not both.");
-            }
-            else if (result.GetValue(tier) is null && result.GetValue(role) is null && !result.GetValue(disable) && !result.GetValue(enable))
-            {
-                result.AddError("Nothing to change: give --tier, --role, --disable or --enable.");
-            }
-        });
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(disable) && parse.GetValue(enable))
+            {
+                throw new UsageException("Use --disable or --enable, not both.");
+            }
+
+            if (parse.GetValue(tier) is null && parse.GetValue(role) is null && !parse.GetValue(disable) && !parse.GetValue(enable))
+            {
+                throw new UsageException("Nothing to change: give --tier, --role, --disable or --enable.");
+            }
+
             using var client = await context.ClientAsync(parse.GetValue(common.Url), cancellationToken);
             var id = await FindUserAsync(client, parse.GetValue(user)!, cancellationToken);
             bool? disabled = parse.GetValue(disable) ? true : parse.GetValue(enable) ? false : null;

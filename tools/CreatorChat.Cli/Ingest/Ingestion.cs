@@ -12,7 +12,7 @@ namespace CreatorChat.Cli.Ingest;
 public sealed class Ingestion(CreatorChatClient client, string slug, TimeProvider time, TimeSpan pollInterval)
 {
     private const int UploadConcurrency = 4;
-    private const int ProgressLookupsPerRound = 8;
+    private const int ProgressLookupsPerRound = 3;
     private const int RateLimitRetries = 5;
 
     public async Task<IReadOnlyList<IngestItem>> PlanAsync(IReadOnlyList<CaptionFile> files, bool force, CancellationToken cancellationToken)
