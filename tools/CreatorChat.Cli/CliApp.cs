@@ -16,7 +16,7 @@ public static class CliApp
         {
             // The most specific error: an unknown word explains a missing command better than "required command".
             var error = parse.Errors.FirstOrDefault(e => e.SymbolResult is not System.CommandLine.Parsing.CommandResult) ?? parse.Errors[^1];
-            await environment.Error.WriteLineAsync($"creatorchat: {error.Message}");
+            await environment.Error.WriteLineAsync($"creatorchat: {OneLine(error.Message)}");
 
             await environment.Error.WriteLineAsync("Run 'creatorchat --help' for usage.");
             return ExitCodes.Usage;
