@@ -43,6 +43,19 @@ public static class ProblemText
         }
     }
 
+    public static bool HasDetail(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && Text(document.RootElement, "detail") is not null;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s ? s : null;
 }
