@@ -11,6 +11,12 @@ var console = AnsiConsole.Create(new AnsiConsoleSettings
     Out = new AnsiConsoleOutput(Console.Out),
 });
 
+if (!environment.IsTerminal)
+{
+    // Piped output is not wrapped at a made-up 80 columns.
+    console.Profile.Width = 1000;
+}
+
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
