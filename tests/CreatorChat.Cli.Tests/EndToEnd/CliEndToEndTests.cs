@@ -60,6 +60,14 @@ public sealed class CliEndToEndTests(CliPlatformFixture fixture)
         Assert.True(whoami.ExitCode == 0, whoami.ToString());
         var renewed = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(path))!;
         Assert.NotEqual(oldRefresh, renewed["refresh_token"]!.GetValue<string>());
+
+        // A session whose refresh token no longer works (here: the rotated-away one) means signing in again.
+        renewed["access_token"] = "expired.not.valid";
+        renewed["refresh_token"] = oldRefresh;
+        await File.WriteAllTextAsync(path, renewed.ToJsonString());
+        var expired = await cli.RunAsync("whoami");
+        Assert.Equal(ExitCodes.NotSignedIn, expired.ExitCode);
+        Assert.Equal($"creatorchat: Your session for {fixture.Platform.AdminEmail} has expired: run 'creatorchat login'.", expired.Error.Trim());
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class Credentials
 
     public bool HasToken => FixedToken is not null || _session is not null;
 
-    public static Credentials None { get; } = new(null, null, null);
+    public static Credentials None => new(null, null, null);
 
     public static Credentials FromToken(string token) => new(token, null, null);
 
