@@ -79,7 +79,7 @@ public class ChatServiceFixture(InfrastructureFixture infrastructure) : IAsyncLi
     public async Task PublishKnowledgeChangedAsync(string slug)
     {
         using var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
-        await redis.GetSubscriber().PublishAsync(KnowledgeVersions.Channel, slug);
+        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(KnowledgeVersions.Channel), slug);
     }
 
     public static async Task<JsonObject> AskAsync(HttpClient client, string question, Guid? conversationId = null, string creator = SampleKnowledge.Slug)
