@@ -16,8 +16,8 @@ public static class PostgresExtensions
     public static IHostApplicationBuilder AddNpgsqlDataSource(
         this IHostApplicationBuilder builder, string connectionName, Assembly migrationsAssembly)
     {
+        var connectionString = AspireHealthChecks.RequiredConnectionString(builder, connectionName);
         builder.AddNpgsqlDataSource(connectionName);
-        var connectionString = builder.Configuration.GetConnectionString(connectionName)!;
         builder.Services.AddSingleton(sp => new SchemaMigrator(
             sp.GetRequiredService<NpgsqlDataSource>(),
             connectionString,

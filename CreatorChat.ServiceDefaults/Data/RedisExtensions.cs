@@ -16,6 +16,7 @@ public static class RedisExtensions
     public static IHostApplicationBuilder AddRedisClient(
         this IHostApplicationBuilder builder, string connectionName, bool requiredForReadiness)
     {
+        AspireHealthChecks.RequiredConnectionString(builder, connectionName);
         builder.AddRedisClient(
             connectionName,
             settings => settings.DisableAutoActivation = true,
