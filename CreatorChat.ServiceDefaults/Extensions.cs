@@ -1,7 +1,5 @@
 using System.Text.Json;
 using CreatorChat.ServiceDefaults.Data;
-using CreatorChat.ServiceDefaults.Discovery;
-using CreatorChat.ServiceDefaults.Resilience;
 using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -32,9 +30,9 @@ public static class Extensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddHttpClient();
-        builder.Services.TryAddSingleton<HttpResiliencePipelines>();
-        builder.Services.TryAddSingleton<ServiceEndpointResolver>();
+        builder.Services.AddServiceDiscovery();
+        builder.Services.TryAddSingleton<ServiceAddresses>();
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddPlatformResilience());
         builder.Services.AddSingleton<Microsoft.Extensions.Http.IHttpMessageHandlerBuilderFilter, ServiceDefaultsHandlerFilter>();
 
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);

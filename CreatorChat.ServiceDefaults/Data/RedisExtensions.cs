@@ -1,47 +1,27 @@
 using CreatorChat.ServiceDefaults.Data;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
 
 public static class RedisExtensions
 {
     /// <summary>
-    /// Registers a shared <see cref="IConnectionMultiplexer"/> for <c>ConnectionStrings:{connectionName}</c>.
-    /// It connects in the background and reconnects by itself, so a Redis outage never stops start-up.
+    /// Aspire's <see cref="StackExchange.Redis.IConnectionMultiplexer"/> for <c>ConnectionStrings:{connectionName}</c>
+    /// (health check, tracing). It connects in the background and reconnects by itself (Aspire sets
+    /// <c>abortConnect=false</c>), and is not connected at start-up, so a Redis outage never stops it.
     /// When <paramref name="requiredForReadiness"/> is false, an outage reports Degraded (still ready):
     /// the service has a fallback and should keep taking traffic.
     /// </summary>
     public static IHostApplicationBuilder AddRedisClient(
-        this IHostApplicationBuilder builder, string connectionName, bool requiredForReadiness = true)
+        this IHostApplicationBuilder builder, string connectionName, bool requiredForReadiness)
     {
-        var connectionString = builder.Configuration.GetConnectionString(connectionName);
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException(
-                $"Connection string '{connectionName}' is missing: set ConnectionStrings__{connectionName}.");
-        }
-
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
-        {
-            var options = ConfigurationOptions.Parse(connectionString);
-            options.AbortOnConnectFail = false;
-            options.ConnectTimeout = Math.Min(options.ConnectTimeout, 5000);
-            var multiplexer = ConnectionMultiplexer.Connect(options);
-            // StackExchange.Redis 1.x completes every awaited call, in order, on its one socket-reader
-            // thread, so the code after each await (ours) would run there, one request at a time.
-            // 2.x dropped that ordering; delete this line with the upgrade (it is obsolete there).
-            multiplexer.PreserveAsyncOrder = false;
-            return multiplexer;
-        });
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+        AspireHealthChecks.RequiredConnectionString(builder, connectionName);
+        builder.AddRedisClient(
             connectionName,
-            sp => new RedisHealthCheck(sp.GetRequiredService<IConnectionMultiplexer>()),
-            requiredForReadiness ? HealthStatus.Unhealthy : HealthStatus.Degraded,
-            [HealthTags.Ready],
-            TimeSpan.FromSeconds(5)));
+            settings => settings.DisableAutoActivation = true,
+            options => options.ConnectTimeout = Math.Min(options.ConnectTimeout, 5000));
+        builder.Services.BoundHealthCheck(AspireHealthChecks.Redis, requiredForReadiness ? null : HealthStatus.Degraded);
         return builder;
     }
 }

@@ -1,5 +1,3 @@
-using CreatorChat.ServiceDefaults.Discovery;
-using CreatorChat.ServiceDefaults.Resilience;
 using Microsoft.AspNetCore.Http;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,21 +7,16 @@ using Microsoft.Extensions.Http;
 namespace CreatorChat.ServiceDefaults.Http;
 
 /// <summary>
-/// Gives every HttpClient the factory builds — named, typed or default — request-id propagation,
-/// the standard resilience handler (one pipeline per client name) and service discovery, in that
-/// order from the outside in, so every retry resolves the address again; and, where the service
-/// uses platform authentication, service tokens on calls to <c>/internal/**</c>.
+/// Gives every HttpClient the factory builds — named, typed or default — request-id propagation and,
+/// where the service uses platform authentication, service tokens on calls to <c>/internal/**</c>,
+/// outside the resilience and discovery handlers (see <see cref="HttpClientResilience"/>).
 /// </summary>
-internal sealed class ServiceDefaultsHandlerFilter(
-    IHttpContextAccessor accessor, HttpResiliencePipelines pipelines, ServiceEndpointResolver resolver, IServiceProvider services) : IHttpMessageHandlerBuilderFilter
+internal sealed class ServiceDefaultsHandlerFilter(IHttpContextAccessor accessor, IServiceProvider services) : IHttpMessageHandlerBuilderFilter
 {
     public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next) => builder =>
     {
         next(builder);
-        var name = string.IsNullOrEmpty(builder.Name) ? "default" : builder.Name;
         builder.AdditionalHandlers.Insert(0, new RequestIdPropagationHandler(accessor));
-        builder.AdditionalHandlers.Insert(1, new StandardResilienceHandler(pipelines, name));
-        builder.AdditionalHandlers.Insert(2, new ServiceDiscoveryHandler(resolver));
         if (services.GetService<PlatformTokens>() is { } tokens)
         {
             builder.AdditionalHandlers.Insert(0, new ServiceTokenHandler(tokens, services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<TimeProvider>()));

@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CreatorChat.Deployment.Tests.Checks;
 using CreatorChat.Deployment.Tests.Infrastructure;
+using k8s;
+using k8s.Models;
 
 namespace CreatorChat.Deployment.Tests;
 
@@ -116,23 +118,44 @@ public sealed class HelmChartTests(ITestOutputHelper output)
     {
         var render = Renders.Helm(Renders.Scenario("production-existing-secret"));
 
-        Assert.DoesNotContain(render.Manifests, m => m.Kind == "Secret");
-        var refs = render.Manifests.Where(m => m.Kind == "Deployment")
-            .SelectMany(d => d.Spec["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray())
-            .Select(e => e!["valueFrom"]?["secretKeyRef"])
-            .OfType<JsonObject>()
+        Assert.Empty(render.OfType<V1Secret>());
+        var refs = render.OfType<V1Deployment>()
+            .SelectMany(d => d.Spec.Template.Spec.Containers[0].Env)
+            .Select(e => e.ValueFrom?.SecretKeyRef)
+            .OfType<V1SecretKeySelector>()
             .ToList();
-        Assert.All(refs, r => Assert.Equal("creatorchat-secrets", r["name"]!.GetValue<string>()));
-        var optional = refs.Where(r => r["optional"]?.GetValue<bool>() == true).Select(r => r["key"]!.GetValue<string>()).ToHashSet();
+        Assert.All(refs, r => Assert.Equal("creatorchat-secrets", r.Name));
+        var optional = refs.Where(r => r.Optional == true).Select(r => r.Key).ToHashSet();
         Assert.Equal(["Admin__Password", "ConnectionStrings__embeddings", "ConnectionStrings__llm", "ConnectionStrings__qdrant_http"], optional.Order(StringComparer.Ordinal));
 
         // Every service reads Jwt__SigningKey from the Secret, and none may start without it.
         foreach (var service in Contract.Services)
         {
-            var env = render.Manifests.Single(m => m.Kind == "Deployment" && m.Name == service.Name).Spec["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
-            var key = env.Select(e => e!["valueFrom"]?["secretKeyRef"]).OfType<JsonObject>().SingleOrDefault(r => r["key"]!.GetValue<string>() == "Jwt__SigningKey");
+            var env = render.Single<V1Deployment>(service.Name).Spec.Template.Spec.Containers[0].Env;
+            var key = env.Select(e => e.ValueFrom?.SecretKeyRef).OfType<V1SecretKeySelector>().SingleOrDefault(r => r.Key == "Jwt__SigningKey");
             Assert.True(key is not null, $"{service.Name} does not read Jwt__SigningKey from the existing Secret");
-            Assert.NotEqual(true, key["optional"]?.GetValue<bool>());
+            Assert.NotEqual(true, key.Optional);
+        }
+    }
+
+    [RequiresToolsTheory(Tool.HelmRenderer)]
+    [MemberData(nameof(Scenarios))]
+    public void Every_service_scales_its_own_deployment_on_cpu_and_memory(string scenario)
+    {
+        var render = Renders.Helm(Renders.Scenario(scenario));
+        var prefix = Renders.Scenario(scenario).NamePrefix;
+
+        foreach (var service in Contract.Services)
+        {
+            var deployment = render.Single<V1Deployment>(prefix + service.Name);
+            var hpa = render.Single<V2HorizontalPodAutoscaler>(prefix + service.Name);
+            Assert.Equal(("apps/v1", "Deployment", deployment.Metadata.Name), (hpa.Spec.ScaleTargetRef.ApiVersion, hpa.Spec.ScaleTargetRef.Kind, hpa.Spec.ScaleTargetRef.Name));
+            Assert.Null(deployment.Spec.Replicas); // the HPA owns the replica count
+            Assert.InRange(hpa.Spec.MinReplicas ?? 1, 2, hpa.Spec.MaxReplicas);
+            var targets = hpa.Spec.Metrics.Where(m => m.Type == "Resource").ToDictionary(m => m.Resource.Name, m => m.Resource.Target.AverageUtilization);
+            Assert.Equal(70, targets["cpu"]);
+            Assert.Equal(80, targets["memory"]);
+            Assert.Equal(0, deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value is "0" ? 0 : int.Parse(deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value, System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 
@@ -140,14 +163,14 @@ public sealed class HelmChartTests(ITestOutputHelper output)
     public void A_changed_setting_rolls_only_the_pods_that_read_it()
     {
         var scenario = Renders.Scenario("minimal-external");
-        var before = Renders.Helm(scenario).Manifests;
+        var before = Renders.Helm(scenario).Objects;
         var result = Renders.RunHelm(scenario.Release, Repo.Chart, scenario.Namespace,
             [.. scenario.Arguments, "--set", "gateway.cors.allowedOrigins[0]=https://fans.example.com", "--set-string", "llm.endpoint=https://llm.example.com/v1"]);
         Assert.True(result.Succeeded, result.StandardError);
-        var after = Yaml.ParseManifests(result.StandardOutput);
+        var after = KubernetesYaml.LoadAllFromString(result.StandardOutput);
 
-        string Checksum(IReadOnlyList<Manifest> manifests, string deployment, string which) =>
-            manifests.Single(m => m.Kind == "Deployment" && m.Name == deployment).Spec["template"]!["metadata"]!["annotations"]![which]!.GetValue<string>();
+        string Checksum(IEnumerable<object> objects, string deployment, string which) =>
+            objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == deployment).Spec.Template.Metadata.Annotations[which];
 
         Assert.NotEqual(Checksum(before, "gateway", "checksum/config"), Checksum(after, "gateway", "checksum/config"));
         Assert.NotEqual(Checksum(before, "chat", "checksum/secret"), Checksum(after, "chat", "checksum/secret"));
@@ -172,7 +195,7 @@ public sealed class HelmChartTests(ITestOutputHelper output)
 
     /// <summary>Secret name -> key -> decoded value.</summary>
     private static Dictionary<string, Dictionary<string, string>> SecretValues(Render render) =>
-        render.Manifests.Where(m => m.Kind == "Secret").ToDictionary(
-            s => s.Name,
-            s => (s.Body["data"] as JsonObject ?? []).ToDictionary(p => p.Key, p => Encoding.UTF8.GetString(Convert.FromBase64String(p.Value!.GetValue<string>()))));
+        render.OfType<V1Secret>().ToDictionary(
+            s => s.Metadata.Name,
+            s => (s.Data ?? new Dictionary<string, byte[]>()).ToDictionary(p => p.Key, p => Encoding.UTF8.GetString(p.Value)));
 }

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using CreatorChat.Deployment.Tests.Checks;
 using CreatorChat.Deployment.Tests.Infrastructure;
+using k8s;
+using k8s.Models;
 
 namespace CreatorChat.Deployment.Tests;
 
@@ -42,10 +44,11 @@ public sealed class KustomizeTests(ITestOutputHelper output)
         var render = Renders.Kustomize(Renders.Overlay(overlay));
 
         // configMapGenerator names carry a content hash, and the Deployments refer to the hashed name.
-        foreach (var deployment in render.Manifests.Where(m => m.Kind == "Deployment"))
+        foreach (var deployment in render.OfType<V1Deployment>())
         {
-            var configMap = deployment.Spec["template"]!["spec"]!["containers"]![0]!["envFrom"]![0]!["configMapRef"]!["name"]!.GetValue<string>();
-            Assert.Matches($"^{deployment.Name}-config-[a-z0-9]{{10}}$", configMap);
+            var configMap = deployment.Spec.Template.Spec.Containers[0].EnvFrom[0].ConfigMapRef.Name;
+            Assert.Matches($"^{deployment.Metadata.Name}-config-[a-z0-9]{{10}}$", configMap);
+            Assert.Contains(render.OfType<V1ConfigMap>(), c => c.Metadata.Name == configMap);
         }
     }
 
@@ -57,12 +60,13 @@ public sealed class KustomizeTests(ITestOutputHelper output)
     [RequiresToolsFact(Tool.Kubectl, Tool.HelmRenderer)]
     public void Production_overlay_matches_the_chart_with_production_values()
     {
-        var chart = Renders.Helm(Renders.Scenario("production-existing-secret")).Manifests;
-        var plain = Renders.Kustomize(Renders.Overlay("production")).Manifests;
+        var chart = Renders.Helm(Renders.Scenario("production-existing-secret"));
+        var plain = Renders.Kustomize(Renders.Overlay("production"));
 
-        static IEnumerable<string> AppObjects(IEnumerable<Manifest> manifests) => manifests
-            .Where(m => m.Kind is not "ConfigMap" and not "Namespace" and not "Pod")
-            .Select(m => $"{m.Kind}/{m.Name}").Order(StringComparer.Ordinal);
+        static IEnumerable<string> AppObjects(Render render) => render.Objects
+            .OfType<IKubernetesObject<V1ObjectMeta>>()
+            .Where(o => o is not V1ConfigMap and not V1Namespace and not V1Pod)
+            .Select(o => $"{o.Kind}/{o.Metadata.Name}").Order(StringComparer.Ordinal);
 
         Assert.Equal(AppObjects(chart), AppObjects(plain));
         foreach (var service in Contract.Services)
@@ -76,39 +80,33 @@ public sealed class KustomizeTests(ITestOutputHelper output)
         }
     }
 
-    private static Dictionary<string, JsonNode?> Shape(IReadOnlyList<Manifest> manifests, string service)
+    private static Dictionary<string, JsonNode?> Shape(Render render, string service)
     {
-        var deployment = manifests.Single(m => m.Kind == "Deployment" && m.Name == service);
-        var pod = deployment.Spec["template"]!["spec"]!;
-        var container = pod["containers"]![0]!;
-        var configMap = manifests.Single(m => m.Kind == "ConfigMap" && m.Name == container["envFrom"]![0]!["configMapRef"]!["name"]!.GetValue<string>());
-        var hpa = manifests.Single(m => m.Kind == "HorizontalPodAutoscaler" && m.Name == service).Spec.DeepClone();
-        var pdb = manifests.Single(m => m.Kind == "PodDisruptionBudget" && m.Name == service).Spec.DeepClone();
-        var policy = manifests.Single(m => m.Kind == "NetworkPolicy" && m.Name == service).Spec.DeepClone();
+        var deployment = render.Single<V1Deployment>(service);
+        var pod = deployment.Spec.Template.Spec;
+        var container = pod.Containers[0];
+        var configMap = render.Single<V1ConfigMap>(container.EnvFrom[0].ConfigMapRef.Name);
+        var policy = KubernetesJson.Deserialize<V1NetworkPolicySpec>(KubernetesJson.Serialize(render.Single<V1NetworkPolicy>(service).Spec)); // a copy: renders are shared
         // The chart also admits its own `helm test` pod to the gateway; k8s/ has no such pod.
-        foreach (var rule in policy["ingress"]?.AsArray() ?? [])
+        foreach (var rule in policy.Ingress ?? [])
         {
-            var from = rule?["from"]?.AsArray();
-            foreach (var peer in from?.Where(p => p?["podSelector"]?["matchLabels"]?["app.kubernetes.io/component"]?.GetValue<string>() == "test").ToList() ?? [])
-            {
-                from!.Remove(peer);
-            }
+            rule.FromProperty = rule.FromProperty?
+                .Where(peer => !(peer.PodSelector?.MatchLabels is { } labels && labels.TryGetValue("app.kubernetes.io/component", out var component) && component == "test")).ToList();
         }
 
-        var env = new JsonArray([.. container["env"]!.AsArray().Select(e => JsonValue.Create(e!["name"]!.GetValue<string>()))]);
-        return new Dictionary<string, JsonNode?>
+        return new Dictionary<string, object?>
         {
-            ["config"] = configMap.Body["data"]!.DeepClone(),
-            ["env"] = env,
-            ["probes"] = new JsonArray(container["startupProbe"]!.DeepClone(), container["livenessProbe"]!.DeepClone(), container["readinessProbe"]!.DeepClone()),
-            ["lifecycle"] = container["lifecycle"]?.DeepClone(),
-            ["securityContext"] = new JsonArray(pod["securityContext"]!.DeepClone(), container["securityContext"]!.DeepClone()),
-            ["terminationGracePeriodSeconds"] = pod["terminationGracePeriodSeconds"]!.DeepClone(),
-            ["topologySpreadConstraints"] = pod["topologySpreadConstraints"]!.DeepClone(),
-            ["affinity"] = pod["affinity"]!.DeepClone(),
-            ["hpa"] = hpa,
-            ["pdb"] = pdb,
+            ["config"] = configMap.Data,
+            ["env"] = container.Env.Select(e => e.Name).ToList(),
+            ["probes"] = new[] { container.StartupProbe, container.LivenessProbe, container.ReadinessProbe },
+            ["lifecycle"] = container.Lifecycle,
+            ["securityContext"] = new object[] { pod.SecurityContext, container.SecurityContext },
+            ["terminationGracePeriodSeconds"] = pod.TerminationGracePeriodSeconds,
+            ["topologySpreadConstraints"] = pod.TopologySpreadConstraints,
+            ["affinity"] = pod.Affinity,
+            ["hpa"] = render.Single<V2HorizontalPodAutoscaler>(service).Spec,
+            ["pdb"] = render.Single<V1PodDisruptionBudget>(service).Spec,
             ["networkPolicy"] = policy,
-        };
+        }.ToDictionary(p => p.Key, p => JsonNode.Parse(KubernetesJson.Serialize(p.Value))); // key order is not part of the shape
     }
 }

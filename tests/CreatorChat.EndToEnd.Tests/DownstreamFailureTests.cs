@@ -11,8 +11,8 @@ public sealed class GatewayWithCreatorFixture : PlatformFixture
 
     protected override IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
     {
-        ["Resilience__Http__RetryBaseDelay"] = "00:00:00.200",
-        ["Resilience__Http__TotalRequestTimeout"] = "00:00:05",
+        ["Resilience__Http__Retry__Delay"] = "00:00:00.200",
+        ["Resilience__Http__TotalRequestTimeout__Timeout"] = "00:00:05",
     };
 }
 

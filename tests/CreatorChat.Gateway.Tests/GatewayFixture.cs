@@ -56,7 +56,7 @@ public class GatewayFixture : IAsyncLifetime
             ["services:chat:http:0"] = Downstream.Url.ToString(),
             ["services:creator:http:0"] = Downstream.Url.ToString(),
             ["services:retrieval:http:0"] = "http://127.0.0.1:9",
-            ["Resilience:Http:MaxRetryAttempts"] = "0",
+            ["Resilience:Http:Retry:MaxRetryAttempts"] = "0",
             ["Cors:AllowedOrigins:0"] = "https://app.example",
             ["RateLimits:KeyPrefix"] = _keyPrefix,
             // Every test client comes from 127.0.0.1; per-address limits get their own strict fixtures.

@@ -1,205 +1,315 @@
 using System.Net;
-using CreatorChat.ServiceDefaults.Resilience;
+using CreatorChat.ServiceDefaults.Http;
+using CreatorChat.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Xunit;
 
 namespace CreatorChat.ServiceDefaults.Tests;
 
-public sealed class ResilienceTests
+/// <summary>
+/// The HttpClient defaults every service gets from <c>AddServiceDefaults</c> (Microsoft.Extensions.Http.Resilience
+/// and ServiceDiscovery), against real loopback replicas addressed as <c>http://svc</c>.
+/// </summary>
+public sealed class ResilienceTests : IAsyncLifetime
 {
-    private static readonly HttpResilienceOptions Fast = new()
+    private static readonly Dictionary<string, string?> Fast = new()
     {
-        MaxRetryAttempts = 3,
-        RetryBaseDelay = TimeSpan.FromMilliseconds(1),
-        AttemptTimeout = TimeSpan.FromMilliseconds(300),
-        TotalRequestTimeout = TimeSpan.FromSeconds(10),
-        BreakerMinimumThroughput = 100,
+        ["Resilience:Http:Retry:MaxRetryAttempts"] = "3",
+        ["Resilience:Http:Retry:Delay"] = "00:00:00.001",
+        ["Resilience:Http:AttemptTimeout:Timeout"] = "00:00:05",
+        ["Resilience:Http:TotalRequestTimeout:Timeout"] = "00:00:10",
     };
 
-    private static (HttpMessageInvoker Client, CountingHandler Inner) Create(HttpResilienceOptions options, Func<int, Task<HttpResponseMessage>> respond)
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
-        var settings = typeof(HttpResilienceOptions).GetProperties().ToDictionary(
-            p => $"Resilience:Http:Clients:test:{p.Name}",
-            p => (string?)Convert.ToString(p.GetValue(options), System.Globalization.CultureInfo.InvariantCulture));
-        var pipelines = new HttpResiliencePipelines(
-            new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), NullLoggerFactory.Instance, TimeProvider.System);
-        var inner = new CountingHandler(respond);
-        var handler = new StandardResilienceHandler(pipelines, "test") { InnerHandler = inner };
-        return (new HttpMessageInvoker(handler), inner);
+        foreach (var owned in _owned)
+        {
+            await owned.DisposeAsync();
+        }
+    }
+
+    private sealed class Replica
+    {
+        private int _requests;
+
+        public int Requests => _requests;
+
+        public required LoopbackServer Server { get; init; }
+
+        public void Count() => Interlocked.Increment(ref _requests);
+    }
+
+    private async Task<Replica> StartReplicaAsync(Func<int, HttpContext, Task<IResult>> respond)
+    {
+        Replica? replica = null;
+        var server = await LoopbackServer.StartAsync(app => app.Map("/{**path}", async (HttpContext context) =>
+        {
+            replica!.Count();
+            return await respond(replica.Requests, context);
+        }));
+        replica = new Replica { Server = server };
+        _owned.Add(server);
+        return replica;
+    }
+
+    private static string DeadEndpoint() => $"http://127.0.0.1:{CreatorChat.DevHost.Infrastructure.FreePort.Next()}";
+
+    private HttpClient Client(IEnumerable<string> endpoints, IDictionary<string, string?>? settings = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        var configuration = new Dictionary<string, string?>(settings ?? Fast);
+        var i = 0;
+        foreach (var endpoint in endpoints)
+        {
+            configuration[$"services:svc:http:{i++}"] = endpoint;
+        }
+
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.AddServiceDefaults();
+        builder.Services.AddHttpClient("svc", client => client.BaseAddress = new Uri("http://svc"));
+        var host = builder.Build();
+        _owned.Add(new AsyncDisposableHost(host));
+        return host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("svc");
+    }
+
+    private sealed class AsyncDisposableHost(IHost host) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            host.Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Fact]
     public async Task Idempotent_requests_are_retried_on_transient_status()
     {
-        var (client, inner) = Create(Fast, _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)));
+        var replica = await StartReplicaAsync((_, _) => Task.FromResult(Results.StatusCode(503)));
 
-        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://svc/"), CancellationToken.None);
+        using var response = await Client([replica.Server.Url.ToString()]).GetAsync(new Uri("/x", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal(1 + Fast.MaxRetryAttempts, inner.Attempts);
+        Assert.Equal(4, replica.Requests);
     }
 
     [Fact]
     public async Task Retries_stop_at_the_first_success()
     {
-        var (client, inner) = Create(Fast, attempt => Task.FromResult(new HttpResponseMessage(attempt < 3 ? HttpStatusCode.BadGateway : HttpStatusCode.OK)));
+        var replica = await StartReplicaAsync((n, _) => Task.FromResult(n < 3 ? Results.StatusCode(502) : Results.Ok()));
 
-        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "http://svc/x"), CancellationToken.None);
+        using var response = await Client([replica.Server.Url.ToString()]).DeleteAsync(new Uri("/x", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(3, inner.Attempts);
+        Assert.Equal(3, replica.Requests);
     }
 
     [Fact]
-    public async Task Post_is_never_retried()
+    public async Task A_post_that_reached_the_service_is_never_retried()
     {
-        var (client, inner) = Create(Fast, _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)));
+        var replica = await StartReplicaAsync((_, _) => Task.FromResult(Results.StatusCode(503)));
 
-        using var response = await client.SendAsync(
-            new HttpRequestMessage(HttpMethod.Post, "http://svc/") { Content = new StringContent("{}") }, CancellationToken.None);
+        using var response = await Client([replica.Server.Url.ToString()]).PostAsync(new Uri("/x", UriKind.Relative), new StringContent("{}"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal(1, inner.Attempts);
-    }
-
-    [Fact]
-    public async Task Idempotent_request_with_a_one_shot_stream_body_is_not_retried()
-    {
-        var (client, inner) = Create(Fast, _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)));
-
-        using var response = await client.SendAsync(
-            new HttpRequestMessage(HttpMethod.Put, "http://svc/") { Content = new StreamContent(new MemoryStream([1, 2, 3])) }, CancellationToken.None);
-
-        Assert.Equal(1, inner.Attempts);
+        Assert.Equal(1, replica.Requests);
     }
 
     [Fact]
     public async Task Client_errors_are_not_retried()
     {
-        var (client, inner) = Create(Fast, _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound)));
+        var replica = await StartReplicaAsync((_, _) => Task.FromResult(Results.NotFound()));
 
-        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://svc/"), CancellationToken.None);
+        using var response = await Client([replica.Server.Url.ToString()]).GetAsync(new Uri("/x", UriKind.Relative));
 
-        Assert.Equal(1, inner.Attempts);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(1, replica.Requests);
     }
 
     [Fact]
-    public async Task Connection_failures_are_retried_then_surface()
+    public async Task A_post_refused_at_connect_fails_over_to_the_live_replica()
     {
-        var (client, inner) = Create(Fast, _ => throw new HttpRequestException("Connection refused"));
+        var live = await StartReplicaAsync((_, _) => Task.FromResult(Results.Ok()));
+        var client = Client([DeadEndpoint(), live.Server.Url.ToString()]);
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://svc/"), CancellationToken.None));
-        Assert.Equal(1 + Fast.MaxRetryAttempts, inner.Attempts);
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await client.PostAsync(new Uri("/x", UriKind.Relative), new StringContent("{\"n\":" + i + "}"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(20, live.Requests);
+    }
+
+    [Fact]
+    public async Task A_dead_replica_never_opens_the_breaker_of_the_healthy_one()
+    {
+        var settings = new Dictionary<string, string?>(Fast)
+        {
+            ["Resilience:Http:CircuitBreaker:MinimumThroughput"] = "2",
+            ["Resilience:Http:CircuitBreaker:FailureRatio"] = "0.5",
+            ["Resilience:Http:CircuitBreaker:BreakDuration"] = "00:00:30",
+        };
+        var live = await StartReplicaAsync((_, _) => Task.FromResult(Results.Ok()));
+        var client = Client([DeadEndpoint(), live.Server.Url.ToString()], settings);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 60).Select(async _ =>
+        {
+            using var response = await client.GetAsync(new Uri("/x", UriKind.Relative));
+            return response.StatusCode;
+        }));
+
+        Assert.All(results, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Equal(60, live.Requests);
+    }
+
+    [Fact]
+    public async Task Client_errors_and_cancelled_calls_never_open_the_breaker()
+    {
+        var settings = new Dictionary<string, string?>(Fast)
+        {
+            ["Resilience:Http:CircuitBreaker:MinimumThroughput"] = "2",
+            ["Resilience:Http:CircuitBreaker:FailureRatio"] = "0.1",
+            ["Resilience:Http:CircuitBreaker:BreakDuration"] = "00:00:30",
+        };
+        var replica = await StartReplicaAsync(async (_, context) =>
+        {
+            if (context.Request.Path == "/slow")
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted);
+            }
+
+            return context.Request.Path == "/missing" ? Results.NotFound() : Results.Ok();
+        });
+        var client = Client([replica.Server.Url.ToString()], settings);
+
+        for (var i = 0; i < 10; i++)
+        {
+            using var missing = await client.GetAsync(new Uri("/missing", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetAsync(new Uri("/slow", UriKind.Relative), cancel.Token));
+        }
+
+        using var ok = await client.GetAsync(new Uri("/ok", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_failing_endpoint_opens_its_breaker_and_then_fails_fast()
+    {
+        var settings = new Dictionary<string, string?>(Fast)
+        {
+            ["Resilience:Http:Retry:MaxRetryAttempts"] = "0",
+            ["Resilience:Http:CircuitBreaker:MinimumThroughput"] = "4",
+            ["Resilience:Http:CircuitBreaker:FailureRatio"] = "0.5",
+            ["Resilience:Http:CircuitBreaker:BreakDuration"] = "00:00:30",
+        };
+        var replica = await StartReplicaAsync((_, _) => Task.FromResult(Results.StatusCode(500)));
+        var client = Client([replica.Server.Url.ToString()], settings);
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var failed = await client.PostAsync(new Uri("/x", UriKind.Relative), new StringContent("{}"));
+            Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        }
+
+        var error = await Assert.ThrowsAsync<BrokenCircuitException>(() => client.GetAsync(new Uri("/x", UriKind.Relative)));
+        Assert.True(ServiceUnavailable.Is(error));
+        Assert.Equal(4, replica.Requests);
     }
 
     [Fact]
     public async Task A_slow_attempt_times_out_and_is_retried()
     {
-        var (client, inner) = Create(Fast, async attempt =>
+        var replica = await StartReplicaAsync(async (n, context) =>
         {
-            if (attempt == 1)
+            if (n == 1)
             {
-                await Task.Delay(TimeSpan.FromSeconds(5));
+                await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
             }
 
-            return new HttpResponseMessage(HttpStatusCode.OK);
+            return Results.Ok();
         });
 
-        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://svc/"), CancellationToken.None);
+        var settings = new Dictionary<string, string?>(Fast) { ["Resilience:Http:AttemptTimeout:Timeout"] = "00:00:01" };
+        using var response = await Client([replica.Server.Url.ToString()], settings).GetAsync(new Uri("/x", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, inner.Attempts);
+        Assert.Equal(2, replica.Requests);
     }
 
     [Fact]
     public async Task Total_timeout_bounds_the_whole_call()
     {
-        var options = new HttpResilienceOptions
+        var settings = new Dictionary<string, string?>(Fast)
         {
-            MaxRetryAttempts = 10, RetryBaseDelay = TimeSpan.FromMilliseconds(1),
-            AttemptTimeout = TimeSpan.FromMilliseconds(200), TotalRequestTimeout = TimeSpan.FromMilliseconds(700),
+            ["Resilience:Http:Retry:MaxRetryAttempts"] = "10",
+            ["Resilience:Http:AttemptTimeout:Timeout"] = "00:00:00.200",
+            ["Resilience:Http:TotalRequestTimeout:Timeout"] = "00:00:00.700",
         };
-        var (client, _) = Create(options, async _ =>
+        var replica = await StartReplicaAsync(async (_, context) =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(5));
-            return new HttpResponseMessage(HttpStatusCode.OK);
+            await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
+            return Results.Ok();
         });
         var started = System.Diagnostics.Stopwatch.StartNew();
 
-        await Assert.ThrowsAsync<TimeoutRejectedException>(() => client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://svc/"), CancellationToken.None));
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => Client([replica.Server.Url.ToString()], settings).GetAsync(new Uri("/x", UriKind.Relative)));
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(4), $"took {started.Elapsed}");
     }
 
     [Fact]
-    public async Task Breaker_opens_after_enough_failures_and_then_fails_fast()
+    public async Task Requests_are_spread_over_the_configured_replicas()
     {
-        var options = new HttpResilienceOptions
-        {
-            MaxRetryAttempts = 0, BreakerMinimumThroughput = 4, BreakerFailureRatio = 0.5,
-            BreakerSamplingDuration = TimeSpan.FromSeconds(30), BreakerBreakDuration = TimeSpan.FromSeconds(30),
-        };
-        var (client, inner) = Create(options, _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.InternalServerError)));
+        var first = await StartReplicaAsync((_, _) => Task.FromResult(Results.Ok()));
+        var second = await StartReplicaAsync((_, _) => Task.FromResult(Results.Ok()));
+        var client = Client([first.Server.Url.ToString(), second.Server.Url.ToString()]);
 
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < 10; i++)
         {
-            using var failed = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "http://svc/"), CancellationToken.None);
+            using var response = await client.GetAsync(new Uri("/x", UriKind.Relative));
         }
 
-        await Assert.ThrowsAsync<BrokenCircuitException>(() => client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://svc/"), CancellationToken.None));
-        Assert.Equal(4, inner.Attempts);
+        Assert.Equal(5, first.Requests);
+        Assert.Equal(5, second.Requests);
     }
 
     [Fact]
-    public async Task Breaker_state_survives_handler_recycling()
+    public void Options_bind_per_client_over_the_service_wide_section()
     {
-        var pipelines = new HttpResiliencePipelines(
-            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Resilience:Http:MaxRetryAttempts"] = "0",
-                ["Resilience:Http:BreakerMinimumThroughput"] = "2",
-                ["Resilience:Http:BreakerFailureRatio"] = "0.5",
-            }).Build(),
-            NullLoggerFactory.Instance, TimeProvider.System);
-
-        async Task SendWithNewHandler()
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            var inner = new CountingHandler(_ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)));
-            using var client = new HttpMessageInvoker(new StandardResilienceHandler(pipelines, "recycled") { InnerHandler = inner });
-            using var _ = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://svc/"), CancellationToken.None);
-        }
+            ["Resilience:Http:AttemptTimeout:Timeout"] = "00:00:03",
+            ["Resilience:Http:Clients:chat:AttemptTimeout:Timeout"] = "00:02:00",
+            ["Resilience:Http:Clients:chat:TotalRequestTimeout:Timeout"] = "00:02:30",
+            ["Resilience:Http:Clients:chat:CircuitBreaker:SamplingDuration"] = "00:05:00",
+        }).Build();
 
-        await SendWithNewHandler();
-        await SendWithNewHandler();
-
-        await Assert.ThrowsAsync<BrokenCircuitException>(SendWithNewHandler);
+        Assert.Equal(TimeSpan.FromMinutes(2), HttpClientResilience.OptionsFor(configuration, "chat").AttemptTimeout.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), HttpClientResilience.OptionsFor(configuration, "creator").AttemptTimeout.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), HttpClientResilience.OptionsFor(configuration, "creator").TotalRequestTimeout.Timeout);
     }
 
     [Fact]
-    public void Options_bind_per_client_over_defaults()
+    public void A_breaker_window_shorter_than_two_attempts_is_refused_like_the_standard_handler_does()
     {
-        var pipelines = new HttpResiliencePipelines(
-            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Resilience:Http:AttemptTimeout"] = "00:00:03",
-                ["Resilience:Http:Clients:chat:AttemptTimeout"] = "00:02:00",
-            }).Build(),
-            NullLoggerFactory.Instance, TimeProvider.System);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Resilience:Http:Clients:chat:AttemptTimeout:Timeout"] = "00:02:00",
+            ["Resilience:Http:Clients:chat:TotalRequestTimeout:Timeout"] = "00:02:30",
+        }).Build();
 
-        Assert.Equal(TimeSpan.FromMinutes(2), pipelines.OptionsFor("chat").AttemptTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(3), pipelines.OptionsFor("creator").AttemptTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(30), pipelines.OptionsFor("creator").TotalRequestTimeout);
-    }
-
-    private sealed class CountingHandler(Func<int, Task<HttpResponseMessage>> respond) : HttpMessageHandler
-    {
-        private int _attempts;
-
-        public int Attempts => _attempts;
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            respond(Interlocked.Increment(ref _attempts)).WaitAsync(cancellationToken);
+        var error = Assert.Throws<InvalidOperationException>(() => HttpClientResilience.OptionsFor(configuration, "chat"));
+        Assert.Contains("SamplingDuration", error.Message, StringComparison.Ordinal);
     }
 }

@@ -4,8 +4,8 @@ using System.Diagnostics.Metrics;
 namespace CreatorChat.Chat.Infrastructure;
 
 /// <summary>
-/// Chat's traces and metrics (exported under the <c>CreatorChat.</c> prefix). Model metrics follow
-/// the OpenTelemetry GenAI conventions (<c>gen_ai.client.*</c>).
+/// Chat's traces and metrics (exported under the <c>CreatorChat.</c> prefix). Model calls are measured by
+/// Microsoft.Extensions.AI's OpenTelemetry middleware under the same name (GenAI conventions, <c>gen_ai.client.*</c>).
 /// </summary>
 public sealed class ChatMetrics
 {
@@ -19,9 +19,6 @@ public sealed class ChatMetrics
     private readonly Histogram<double> _turnTimeToFirstToken;
     private readonly Counter<long> _cacheLookups;
     private readonly UpDownCounter<long> _activeStreams;
-    private readonly Histogram<double> _modelDuration;
-    private readonly Histogram<double> _modelTimeToFirstToken;
-    private readonly Histogram<long> _tokens;
     private readonly Counter<long> _retrievalFailures;
     private long _cacheHits;
     private long _cacheMisses;
@@ -41,12 +38,6 @@ public sealed class ChatMetrics
             "Share of answer cache lookups that were hits since this replica started.");
         _activeStreams = meter.CreateUpDownCounter<long>("creatorchat.chat.active_streams", "{stream}",
             "Answers being generated or streamed right now.");
-        _modelDuration = meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s",
-            "Duration of model calls.");
-        _modelTimeToFirstToken = meter.CreateHistogram<double>("gen_ai.client.operation.time_to_first_chunk", "s",
-            "Time from the model call to its first text chunk.");
-        _tokens = meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}",
-            "Tokens used by model calls, by type (input/output).");
         _retrievalFailures = meter.CreateCounter<long>("creatorchat.chat.retrieval.failures", "{failure}",
             "Searches that failed (retrieval down, slow or its circuit open): the fan got an honest 'cannot search' answer.");
     }
@@ -93,40 +84,6 @@ public sealed class ChatMetrics
 
     public void RetrievalFailed(string reason) =>
         _retrievalFailures.Add(1, new KeyValuePair<string, object?>("error.type", reason));
-
-    public void ModelCall(string provider, string? model, TimeSpan duration, TimeSpan? timeToFirstChunk, long? inputTokens, long? outputTokens, string? errorType)
-    {
-        var tags = new TagList
-        {
-            { "gen_ai.operation.name", "chat" },
-            { "gen_ai.provider.name", provider },
-            { "gen_ai.request.model", model },
-        };
-        if (errorType is not null)
-        {
-            tags.Add("error.type", errorType);
-        }
-
-        _modelDuration.Record(duration.TotalSeconds, tags);
-        if (timeToFirstChunk is { } ttfc)
-        {
-            _modelTimeToFirstToken.Record(ttfc.TotalSeconds, tags);
-        }
-
-        if (inputTokens is { } input)
-        {
-            var inputTags = tags;
-            inputTags.Add("gen_ai.token.type", "input");
-            _tokens.Record(input, inputTags);
-        }
-
-        if (outputTokens is { } output)
-        {
-            var outputTags = tags;
-            outputTags.Add("gen_ai.token.type", "output");
-            _tokens.Record(output, outputTags);
-        }
-    }
 
     private double ObserveHitRatio()
     {

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using CreatorChat.Chat.Model;
 using Microsoft.Extensions.Options;
-using CreatorChat.ServiceDefaults.Resilience;
+using CreatorChat.ServiceDefaults.Http;
 
 namespace CreatorChat.Chat.Infrastructure;
 

@@ -84,7 +84,7 @@ public sealed class KnowledgeChangeListener(IConnectionMultiplexer redis, Knowle
     {
         try
         {
-            await redis.GetSubscriber().SubscribeAsync(KnowledgeVersions.Channel, (_, message) =>
+            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(KnowledgeVersions.Channel), (_, message) =>
             {
                 var slug = (string?)message;
                 if (!string.IsNullOrWhiteSpace(slug))
@@ -116,7 +116,7 @@ public sealed class KnowledgeChangeListener(IConnectionMultiplexer redis, Knowle
         redis.ConnectionRestored -= OnConnectionRestored;
         try
         {
-            await redis.GetSubscriber().UnsubscribeAsync(KnowledgeVersions.Channel);
+            await redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(KnowledgeVersions.Channel));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -1,5 +1,9 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using CreatorChat.Chat.Infrastructure;
+using CreatorChat.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
+using OpenAI;
 
 namespace CreatorChat.Chat.Llm;
 
@@ -18,7 +22,9 @@ public static class ChatModelExtensions
 
     /// <summary>
     /// The chat model: an OpenAI-compatible server when <c>ConnectionStrings__llm</c> is set, the
-    /// built-in offline model otherwise — either wrapped in telemetry and logging middleware.
+    /// built-in offline model otherwise — either in the same Microsoft.Extensions.AI pipeline:
+    /// OpenTelemetry (GenAI spans and metrics, never prompts or answers) and logging (call outcome at
+    /// Debug; message contents only at Trace, which production never enables).
     /// </summary>
     public static IHostApplicationBuilder AddChatModel(this IHostApplicationBuilder builder)
     {
@@ -26,29 +32,45 @@ public static class ChatModelExtensions
         builder.Services.Configure<OfflineModelOptions>(builder.Configuration.GetSection(OfflineModelOptions.Section));
 
         var connectionString = builder.Configuration.GetConnectionString(LlmConnectionName);
+        ChatClientBuilder model;
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
             var connection = LlmConnection.Parse(connectionString);
             builder.Services.AddHttpClient(LlmHttpClient, client => client.Timeout = Timeout.InfiniteTimeSpan)
-                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
-            builder.Services.AddSingleton<IChatClient>(sp => Wrap(sp, new OpenAICompatibleChatClient(
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+                .WithResilienceOptions(LlmHttpClient);
+            model = builder.Services.AddChatClient(sp => OpenAIChatModel(
                 connection,
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(LlmHttpClient),
-                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatModelOptions>>().Value.IdleTimeout)));
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatModelOptions>>().Value.IdleTimeout));
         }
         else
         {
             builder.Services.AddSingleton<OfflineChatClient>();
-            builder.Services.AddSingleton<IChatClient>(sp => Wrap(sp, sp.GetRequiredService<OfflineChatClient>()));
+            model = builder.Services.AddChatClient(sp => sp.GetRequiredService<OfflineChatClient>());
         }
 
+        model.UseLogging().UseOpenTelemetry(sourceName: ChatMetrics.ActivitySourceName);
         return builder;
     }
 
-    private static IChatClient Wrap(IServiceProvider services, IChatClient model)
+    /// <summary>
+    /// An OpenAI-compatible server (OpenAI, Azure OpenAI's v1 endpoint, Ollama, vLLM) through the
+    /// OpenAI SDK. Requests go through the service's HttpClient pipeline (timeouts, breaker, request
+    /// ids); the SDK's own retries are off so that resilience lives in one place. Streaming reads time
+    /// out when the server stays silent for <paramref name="idleTimeout"/>.
+    /// </summary>
+    public static IChatClient OpenAIChatModel(LlmConnection connection, HttpClient httpClient, TimeSpan idleTimeout)
     {
-        var time = services.GetRequiredService<TimeProvider>();
-        var logged = new LoggingChatClient(model, services.GetRequiredService<ILogger<LoggingChatClient>>(), time);
-        return new TelemetryChatClient(logged, services.GetRequiredService<ChatMetrics>(), time);
+        var options = new OpenAIClientOptions
+        {
+            Endpoint = connection.Endpoint,
+            Transport = new HttpClientPipelineTransport(httpClient),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            NetworkTimeout = idleTimeout,
+        };
+        return new OpenAIClient(new ApiKeyCredential(connection.Key ?? "unused"), options)
+            .GetChatClient(connection.Model)
+            .AsIChatClient();
     }
 }

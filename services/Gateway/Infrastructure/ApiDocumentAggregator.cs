@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using CreatorChat.Gateway.Infrastructure.ReverseProxy;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using CreatorChat.ServiceDefaults.Resilience;
+using CreatorChat.ServiceDefaults.Http;
 
 namespace CreatorChat.Gateway.Infrastructure;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using CreatorChat.Gateway.Infrastructure.Identity;
 using CreatorChat.Gateway.Infrastructure.RateLimiting;
 using CreatorChat.Gateway.Infrastructure.ReverseProxy;
-using CreatorChat.ServiceDefaults.Resilience;
+using CreatorChat.ServiceDefaults.Http;
 
 namespace CreatorChat.Gateway.Infrastructure;
 

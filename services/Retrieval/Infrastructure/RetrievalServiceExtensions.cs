@@ -1,3 +1,4 @@
+using CreatorChat.ServiceDefaults.Http;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using CreatorChat.Retrieval.Infrastructure.Creators;
@@ -77,7 +78,8 @@ public static class RetrievalServiceExtensions
         {
             var connection = EmbeddingConnection.Parse(connectionString);
             var options = builder.Configuration.GetSection("Retrieval:Embeddings").Get<OpenAIEmbeddingOptions>() ?? new OpenAIEmbeddingOptions();
-            builder.Services.AddHttpClient(EmbeddingConnection.Name, client => client.Timeout = Timeout.InfiniteTimeSpan);
+            builder.Services.AddHttpClient(EmbeddingConnection.Name, client => client.Timeout = Timeout.InfiniteTimeSpan)
+                .WithResilienceOptions(EmbeddingConnection.Name);
             builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
             {
                 var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(EmbeddingConnection.Name);
@@ -111,7 +113,7 @@ public static class RetrievalServiceExtensions
         {
             var connection = QdrantConnection.Parse(connectionString);
             var options = builder.Configuration.GetSection("Retrieval:VectorStore").Get<QdrantVectorStoreOptions>() ?? new QdrantVectorStoreOptions();
-            builder.Services.AddHttpClient("qdrant", connection.Configure);
+            builder.Services.AddHttpClient("qdrant", connection.Configure).WithResilienceOptions("qdrant");
             builder.Services.AddSingleton<IVectorStore>(sp =>
                 new QdrantVectorStore(sp.GetRequiredService<IHttpClientFactory>().CreateClient("qdrant"), options));
         }

@@ -79,7 +79,7 @@ public class ChatServiceFixture(InfrastructureFixture infrastructure) : IAsyncLi
     public async Task PublishKnowledgeChangedAsync(string slug)
     {
         using var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
-        await redis.GetSubscriber().PublishAsync(KnowledgeVersions.Channel, slug);
+        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(KnowledgeVersions.Channel), slug);
     }
 
     public static async Task<JsonObject> AskAsync(HttpClient client, string question, Guid? conversationId = null, string creator = SampleKnowledge.Slug)
@@ -166,11 +166,11 @@ public sealed class FragileRetrievalChatFixture(InfrastructureFixture infrastruc
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["Resilience:Http:Clients:retrieval:AttemptTimeout"] = "00:00:00.500",
-        ["Resilience:Http:Clients:retrieval:TotalRequestTimeout"] = "00:00:01",
-        ["Resilience:Http:Clients:retrieval:BreakerMinimumThroughput"] = "4",
-        ["Resilience:Http:Clients:retrieval:BreakerFailureRatio"] = "0.5",
-        ["Resilience:Http:Clients:retrieval:BreakerBreakDuration"] = "00:00:01",
+        ["Resilience:Http:Clients:retrieval:AttemptTimeout:Timeout"] = "00:00:00.500",
+        ["Resilience:Http:Clients:retrieval:TotalRequestTimeout:Timeout"] = "00:00:01",
+        ["Resilience:Http:Clients:retrieval:CircuitBreaker:MinimumThroughput"] = "4",
+        ["Resilience:Http:Clients:retrieval:CircuitBreaker:FailureRatio"] = "0.5",
+        ["Resilience:Http:Clients:retrieval:CircuitBreaker:BreakDuration"] = "00:00:01",
         ["Chat:KnowledgeVersionCacheDuration"] = "00:00:00",
     };
 }

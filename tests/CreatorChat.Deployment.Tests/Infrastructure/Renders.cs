@@ -1,9 +1,21 @@
 using System.Collections.Concurrent;
+using k8s;
+using k8s.Models;
 
 namespace CreatorChat.Deployment.Tests.Infrastructure;
 
 /// <summary>A rendered set of manifests and how it was made.</summary>
-internal sealed record Render(string Origin, string Yaml, IReadOnlyList<Manifest> Manifests, TimeSpan Elapsed);
+internal sealed record Render(string Origin, string Yaml, IReadOnlyList<Manifest> Manifests, TimeSpan Elapsed)
+{
+    private readonly Lazy<IReadOnlyList<object>> _objects = new(() => KubernetesYaml.LoadAllFromString(Yaml));
+
+    /// <summary>The same documents as KubernetesClient's typed models (<see cref="V1Deployment"/>, <see cref="V2HorizontalPodAutoscaler"/>, …).</summary>
+    public IReadOnlyList<object> Objects => _objects.Value;
+
+    public IEnumerable<T> OfType<T>() where T : IKubernetesObject<V1ObjectMeta> => Objects.OfType<T>();
+
+    public T Single<T>(string name) where T : IKubernetesObject<V1ObjectMeta> => OfType<T>().Single(o => o.Metadata.Name == name);
+}
 
 /// <summary>
 /// A way to install the chart. <paramref name="FullyConfigured"/>: every optional dependency

@@ -28,7 +28,7 @@ public sealed class UserDirectory : IDisposable
         _logger = logger;
         try
         {
-            _redis.GetSubscriber().Subscribe(ChangedChannel, (channel, value) =>
+            _redis.GetSubscriber().Subscribe(RedisChannel.Literal(ChangedChannel), (channel, value) =>
             {
                 if (Guid.TryParse((string?)value, out var id))
                 {
@@ -79,7 +79,7 @@ public sealed class UserDirectory : IDisposable
         _cache.TryRemove(id, out _);
         try
         {
-            await _redis.GetSubscriber().PublishAsync(ChangedChannel, id.ToString());
+            await _redis.GetSubscriber().PublishAsync(RedisChannel.Literal(ChangedChannel), id.ToString());
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -91,7 +91,7 @@ public sealed class UserDirectory : IDisposable
     {
         try
         {
-            _redis.GetSubscriber().Unsubscribe(ChangedChannel);
+            _redis.GetSubscriber().Unsubscribe(RedisChannel.Literal(ChangedChannel));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

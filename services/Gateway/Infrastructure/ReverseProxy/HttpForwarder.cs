@@ -3,7 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 using Polly.Timeout;
-using CreatorChat.ServiceDefaults.Resilience;
+using CreatorChat.ServiceDefaults.Http;
 
 namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
-using CreatorChat.ServiceDefaults.Discovery;
+using CreatorChat.ServiceDefaults.Http;
 
 namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;
 
@@ -13,7 +13,7 @@ namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;
 /// on to the other. A replica that cannot be reached is a 503 problem before the upgrade; a refusal
 /// (401, 400, …) is relayed as the same status.
 /// </summary>
-public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMetrics metrics, ILogger<WebSocketForwarder> logger)
+public sealed class WebSocketForwarder(ServiceAddresses resolver, ProxyMetrics metrics, ILogger<WebSocketForwarder> logger)
 {
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
@@ -53,7 +53,7 @@ public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMe
         }
 
         var incoming = context.Request;
-        var resolved = resolver.Resolve(new Uri($"http://{service}{incoming.Path.ToUriComponent()}{incoming.QueryString.ToUriComponent()}"));
+        var resolved = await resolver.ResolveAsync(new Uri($"http://{service}{incoming.Path.ToUriComponent()}{incoming.QueryString.ToUriComponent()}"), context.RequestAborted);
         var target = new UriBuilder(resolved) { Scheme = resolved.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
 
         using var upstream = new ClientWebSocket();

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using CreatorChat.Retrieval.Infrastructure.Creators;
 using CreatorChat.Retrieval.Infrastructure.Data;
-using CreatorChat.ServiceDefaults.Resilience;
+using CreatorChat.ServiceDefaults.Http;
 
 namespace CreatorChat.Retrieval.Infrastructure.Knowledge;
 

@@ -44,7 +44,7 @@ public sealed partial class KnowledgeNotifier(IConnectionMultiplexer redis, Know
         try
         {
             await redis.GetSubscriber()
-                .PublishAsync(new RedisChannel(Channel, RedisChannel.PatternMode.Literal), creatorId)
+                .PublishAsync(RedisChannel.Literal(Channel), creatorId)
                 .WaitAsync(TimeSpan.FromSeconds(2));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
