@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CreatorChat.ServiceDefaults.Data;
 using CreatorChat.ServiceDefaults.Discovery;
+using CreatorChat.ServiceDefaults.Health;
 using CreatorChat.ServiceDefaults.Resilience;
 using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.ServiceDefaults.Telemetry;
@@ -13,6 +14,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -37,8 +40,14 @@ public static class Extensions
         builder.Services.TryAddSingleton<ServiceEndpointResolver>();
         builder.Services.AddSingleton<Microsoft.Extensions.Http.IHttpMessageHandlerBuilderFilter, ServiceDefaultsHandlerFilter>();
 
+        // Ours first: problems are problem+json even when the client accepts only text/event-stream.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, ProblemJsonWriter>());
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.TryAddSingleton<DependencyFaults>();
+        builder.Services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
+        // Binding failures (malformed JSON, text against RequestText) reach BadRequestExceptionHandler, which says what is wrong.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(options => ApiJson.Configure(options.SerializerOptions));
         builder.Services.AddSingleton<IStartupFilter, ServiceDefaultsStartupFilter>();
 
@@ -51,6 +60,13 @@ public static class Extensions
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);
+        builder.Services.AddSingleton<IPostConfigureOptions<HealthCheckServiceOptions>, HealthCheckBudget>();
+        builder.Services.AddSingleton<IHealthCheckPublisher, DependencyHealthLog>();
+        builder.Services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.FromSeconds(2);
+            options.Period = TimeSpan.FromSeconds(5);
+        });
         return builder;
     }
 
@@ -77,6 +93,8 @@ public static class ApiJson
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.MaxDepth = 32;
+        options.Converters.Add(new RequestTextStringConverter());
+        options.Converters.Add(new RequestTextJsonElementConverter());
         return options;
     }
 }

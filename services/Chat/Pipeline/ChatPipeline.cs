@@ -404,7 +404,7 @@ public sealed partial class ChatPipeline(
             await store.SaveAnswerAsync(new AnswerRecord(
                 turn.AnswerId, turn.ConversationId.Value, turn.Creator.Slug, turn.UserMessageId.Value, result.Text, result.Citations,
                 result.Usage, result.Status, result.Cached, (int)Math.Min(int.MaxValue, timeProvider.GetElapsedTime(turn.StartedAt).TotalMilliseconds),
-                result.Outcome, topScore, result.Model, timeProvider.GetUtcNow()), budget.Token);
+                result.Outcome, topScore, result.Model, timeProvider.GetUtcNow(), result.Degraded), budget.Token);
             state.Saved = result;
             return true;
         }
@@ -455,6 +455,7 @@ public sealed partial class ChatPipeline(
 
     /// <summary>A conversation is titled after its first question.</summary>
     public static string Title(string question) => TextAnalysis.Truncate(TextAnalysis.CollapseWhitespace(question), ChatLimits.TitleMaxLength);
+
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answer for creator {Slug} failed: the model is unavailable ({ErrorType})")]
     private partial void LogModelFailed(Exception exception, string slug, string errorType);
