@@ -16,6 +16,11 @@ internal static class ProblemDetailsDefaults
         }
 
         // Problems the framework raises from a bare status code (401 challenge, 404, 405, 415…) say what happened too.
+        if (context.ProblemDetails is HttpValidationProblemDetails { Errors.Count: > 0 })
+        {
+            context.ProblemDetails.Detail ??= "Some fields are invalid: see errors.";
+        }
+
         context.ProblemDetails.Detail ??= DetailFor(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
     }
 

@@ -25,7 +25,8 @@ public sealed class DatabaseBreaker
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                FailureRatio = 0.5,
+                // A frozen database fails every call at once: a quarter of them failing is enough to stop waiting.
+                FailureRatio = 0.25,
                 MinimumThroughput = 2,
                 SamplingDuration = TimeSpan.FromSeconds(10),
                 BreakDuration = BreakDuration,
