@@ -27,7 +27,7 @@ public sealed class WriteBatcher(NpgsqlDataSource dataSource, ILogger<WriteBatch
     public const int MaxBatch = 256;
 
     /// <summary>A frozen database fails a batch after this long instead of holding every turn behind it.</summary>
-    public static readonly TimeSpan BatchTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan BatchTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
