@@ -14,7 +14,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         int status;
-        string detail;
+        string? detail;
         switch (exception)
         {
             case BadHttpRequestException { InnerException: JsonException json }:
@@ -23,13 +23,12 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
                 break;
             case BadHttpRequestException bad:
                 status = bad.StatusCode;
-                detail = status switch
-                {
-                    StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
-                    StatusCodes.Status400BadRequest when bad.Message.StartsWith("Failed to bind", StringComparison.Ordinal) ||
-                                                         bad.Message.StartsWith("Required parameter", StringComparison.Ordinal) => bad.Message,
-                    _ => "The request is malformed.",
-                };
+                // Minimal APIs' binding messages name the parameter and the value; anything else gets the status's own detail.
+                detail = bad.Message.StartsWith("Failed to bind", StringComparison.Ordinal) ||
+                         bad.Message.StartsWith("Required parameter", StringComparison.Ordinal) ||
+                         bad.Message.StartsWith("Expected a supported JSON media type", StringComparison.Ordinal)
+                    ? bad.Message
+                    : null;
                 break;
             case JsonException json:
                 status = StatusCodes.Status400BadRequest;

@@ -16,8 +16,9 @@ public sealed partial class DependencyFaults(TimeProvider timeProvider, ILogger<
     public void Report(string dependency, Exception exception)
     {
         var now = timeProvider.GetUtcNow();
-        var last = _lastLogged.GetValueOrDefault(dependency, DateTimeOffset.MinValue);
-        if (now - last >= Quiet && _lastLogged.TryUpdate(dependency, now, last) | _lastLogged.TryAdd(dependency, now))
+        var first = false;
+        _lastLogged.AddOrUpdate(dependency, _ => (first = true, now).now, (_, last) => now - last >= Quiet ? (first = true, now).now : last);
+        if (first)
         {
             LogFailing(logger, exception, dependency, exception.GetType().Name);
         }

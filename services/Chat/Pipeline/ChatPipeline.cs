@@ -5,6 +5,7 @@ using CreatorChat.Chat.Llm;
 using CreatorChat.Chat.Model;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using CreatorChat.ServiceDefaults.Http;
 using Npgsql;
 
 namespace CreatorChat.Chat.Pipeline;
@@ -27,6 +28,7 @@ public sealed partial class ChatPipeline(
     IOptions<ChatServiceOptions> options,
     IOptions<ChatModelOptions> modelOptions,
     TimeProvider timeProvider,
+    DependencyFaults faults,
     ILogger<ChatPipeline> logger)
 {
     public const string RetrievalUnavailableAnswer =
@@ -111,7 +113,15 @@ public sealed partial class ChatPipeline(
         }
         catch (QuestionNotSavedException ex)
         {
-            LogQuestionNotSaved(ex.InnerException!, turn.ConversationId);
+            if (DependencyUnavailable.Of(ex.InnerException!) is { } dependency)
+            {
+                faults.Report(dependency, ex.InnerException!); // once per outage, not once per fan
+            }
+            else
+            {
+                LogQuestionNotSaved(ex.InnerException!, turn.ConversationId);
+            }
+
             result = new TurnResult(turn.ConversationId, turn.AnswerId, "", [], false, null, MessageStatuses.Failed, null, _modelId,
                 "Your question could not be saved, so it was not answered. Please try again shortly.");
             state.Saved = result; // nothing to save an answer to
@@ -408,9 +418,18 @@ public sealed partial class ChatPipeline(
             state.Saved = result;
             return true;
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException)
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException
+                                       or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
         {
-            LogSaveFailed(ex, turn.AnswerId, result.Status);
+            if (DependencyUnavailable.Of(ex) is { } dependency)
+            {
+                faults.Report(dependency, ex);
+            }
+            else
+            {
+                LogSaveFailed(ex, turn.AnswerId, result.Status);
+            }
+
             return false;
         }
     }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CreatorChat.Testing;
+namespace CreatorChat.DevHost.Infrastructure;
 
 /// <summary>
 /// Freezes a server the way a hung host does: SIGSTOP on the process and its children (PostgreSQL's
