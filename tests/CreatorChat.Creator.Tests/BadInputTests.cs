@@ -51,8 +51,7 @@ public sealed class BadInputTests : IAsyncLifetime
 
     [Theory]
     [InlineData("/api/v1/creators?after=%00")]
-    [InlineData("/api/v1/creators/ada%00cooks")]
-    public async Task A_nul_in_the_query_or_a_route_value_is_a_400_problem(string path)
+    public async Task A_nul_in_the_query_is_a_400_problem(string path)
     {
         using var response = await _service.Client().GetAsync(new Uri(path, UriKind.Relative));
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, RequestText.ContainsNul);

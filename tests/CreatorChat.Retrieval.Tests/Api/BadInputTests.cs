@@ -1,4 +1,5 @@
 using System.Net;
+using CreatorChat.Retrieval.Tests.Support;
 using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Testing;
@@ -7,6 +8,7 @@ using Xunit;
 namespace CreatorChat.Retrieval.Tests.Api;
 
 /// <summary>Issue 9, items 4-6: a video's title or transcript that Postgres cannot store is a 400 problem, never a 500.</summary>
+[Collection(RetrievalCollection.Name)]
 public sealed class BadInputTests(RetrievalServiceFixture service) : IClassFixture<RetrievalServiceFixture>
 {
     private readonly Guid _owner = Guid.NewGuid();
