@@ -16,13 +16,10 @@ internal sealed class HealthCheckBudget : IPostConfigureOptions<HealthCheckServi
     {
         foreach (var registration in options.Registrations)
         {
-            if (registration.Timeout <= TimeSpan.Zero || registration.Timeout > Budget)
-            {
-                registration.Timeout = Budget;
-            }
-
+            var budget = registration.Timeout <= TimeSpan.Zero || registration.Timeout > Budget ? Budget : registration.Timeout;
+            // The framework's own timeout only cancels (and some clients ignore it): ours abandons the check first.
+            registration.Timeout = budget + TimeSpan.FromMilliseconds(500);
             var factory = registration.Factory;
-            var budget = registration.Timeout;
             registration.Factory = services => new BudgetedHealthCheck(factory(services), budget);
         }
     }
