@@ -44,7 +44,7 @@ public sealed class HealthBudgetTests
         var (status, body, elapsed) = await HealthAsync(HealthStatus.Unhealthy);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("Unhealthy", body);
-        Assert.True(elapsed < TimeSpan.FromSeconds(4), elapsed.ToString());
+        Assert.True(elapsed < TimeSpan.FromSeconds(5), elapsed.ToString()); // a 2 s budget, with room for a loaded machine
     }
 
     [Fact]
@@ -53,6 +53,6 @@ public sealed class HealthBudgetTests
         var (status, body, elapsed) = await HealthAsync(HealthStatus.Degraded);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Degraded", body);
-        Assert.True(elapsed < TimeSpan.FromSeconds(4), elapsed.ToString());
+        Assert.True(elapsed < TimeSpan.FromSeconds(5), elapsed.ToString()); // a 2 s budget, with room for a loaded machine
     }
 }
