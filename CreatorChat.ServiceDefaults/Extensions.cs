@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CreatorChat.ServiceDefaults.Data;
+using CreatorChat.ServiceDefaults.Health;
 using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -11,6 +12,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -35,8 +39,14 @@ public static class Extensions
         builder.Services.ConfigureHttpClientDefaults(http => http.AddPlatformResilience());
         builder.Services.AddSingleton<Microsoft.Extensions.Http.IHttpMessageHandlerBuilderFilter, ServiceDefaultsHandlerFilter>();
 
+        // Ours first: problems are problem+json even when the client accepts only text/event-stream.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, ProblemJsonWriter>());
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.TryAddSingleton<DependencyFaults>();
+        builder.Services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
+        // Binding failures (malformed JSON, text against RequestText) reach BadRequestExceptionHandler, which says what is wrong.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(options => ApiJson.Configure(options.SerializerOptions));
         builder.Services.AddSingleton<IStartupFilter, ServiceDefaultsStartupFilter>();
 
@@ -49,6 +59,16 @@ public static class Extensions
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);
+        builder.Services.AddSingleton<IPostConfigureOptions<HealthCheckServiceOptions>, HealthCheckBudget>();
+        builder.Services.AddSingleton<IHealthCheckPublisher, DependencyHealthLog>();
+        // The health service logs every failing check on every run (each probe, every publish): DependencyHealthLog
+        // logs each change of state once instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
+        builder.Services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.FromSeconds(2);
+            options.Period = TimeSpan.FromSeconds(5);
+        });
         return builder;
     }
 
@@ -75,6 +95,8 @@ public static class ApiJson
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.MaxDepth = 32;
+        options.Converters.Add(new RequestTextStringConverter());
+        options.Converters.Add(new RequestTextJsonElementConverter());
         return options;
     }
 }

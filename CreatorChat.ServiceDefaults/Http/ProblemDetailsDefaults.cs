@@ -14,5 +14,29 @@ internal static class ProblemDetailsDefaults
             // Never leak exception messages; the request id is what support needs.
             context.ProblemDetails.Detail = "An unexpected error occurred.";
         }
+
+        // Problems the framework raises from a bare status code (401 challenge, 404, 405, 415…) say what happened too.
+        if (context.ProblemDetails is HttpValidationProblemDetails { Errors.Count: > 0 })
+        {
+            context.ProblemDetails.Detail ??= "Some fields are invalid: see errors.";
+        }
+
+        context.ProblemDetails.Detail ??= DetailFor(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
     }
+
+    private static string? DetailFor(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "The request is malformed.",
+        StatusCodes.Status401Unauthorized => "A valid access token is required: send 'Authorization: Bearer <token>'.",
+        StatusCodes.Status403Forbidden => "Your account may not do this.",
+        StatusCodes.Status404NotFound => "There is nothing at this address.",
+        StatusCodes.Status405MethodNotAllowed => "This method is not allowed here.",
+        StatusCodes.Status406NotAcceptable => "None of the accepted response types can be produced here.",
+        StatusCodes.Status408RequestTimeout => "The request took too long to arrive.",
+        StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+        StatusCodes.Status415UnsupportedMediaType => "Send the body as 'Content-Type: application/json' (UTF-8).",
+        StatusCodes.Status429TooManyRequests => "Too many requests: wait before trying again.",
+        StatusCodes.Status503ServiceUnavailable => "The service is unavailable right now. Please try again shortly.",
+        _ => null,
+    };
 }

@@ -11,6 +11,7 @@ internal sealed class ServiceDefaultsStartupFilter : IStartupFilter
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestTextMiddleware>();
         app.UseMiddleware<ServerSpanEnricherMiddleware>();
         next(app);
     };

@@ -55,6 +55,15 @@ public sealed class InfrastructureFixture : IAsyncLifetime
         RedisConnectionString = redis;
     }
 
+    /// <summary>The PostgreSQL server's main process (its backends are its children), when this fixture started it.</summary>
+    public int PostgresProcessId => _postgres is null
+        ? throw new InvalidOperationException("PostgreSQL was not started by this fixture (CREATORCHAT_TEST_POSTGRES is set).")
+        : int.Parse(File.ReadLines(Path.Combine(_postgres.DataDirectory, "postmaster.pid")).First().Trim());
+
+    /// <summary>The Redis server's process, when this fixture started it.</summary>
+    public int RedisProcessId => _redis?.ProcessId
+        ?? throw new InvalidOperationException("Redis was not started by this fixture (CREATORCHAT_TEST_REDIS is set).");
+
     /// <summary>A connection string for a new, empty database (not created yet: services create their own).</summary>
     public string NewDatabase(string prefix) =>
         new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Database = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)] }.ConnectionString;

@@ -10,6 +10,9 @@ const string usage =
                   --seconds 10 --concurrency 100 --burst 300
       chat        chat turns through the gateway (offline model): turns/s and time to first token
                   --seconds 10 --videos 82 --rate 300
+      faults      fans chatting while Redis, a retrieval replica, a chat replica and Postgres are killed, then frozen:
+                  error rates, recovery, p99 after the first timeout, answers missing from history
+                  --fans 20 --seconds 10
       retrieval   ingestion throughput (82 caption files), embedded-store search latency and memory
                   --sizes 10000,100000,1000000   in-memory index sizes (chunks of one creator)
                   --store-sizes 10000,100000     sizes for the full store (Postgres round trips included)
@@ -30,6 +33,9 @@ switch (args[0])
 
     case "chat":
         return await CreatorChat.Benchmarks.Chat.ChatBenchmark.RunAsync(args[1..]);
+
+    case "faults":
+        return await CreatorChat.Benchmarks.Faults.FaultsBenchmark.RunAsync(args[1..]);
 
     case "retrieval":
         var options = RetrievalBenchmark.Options.Parse(args[1..]);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using CreatorChat.Chat.Model;
 using CreatorChat.Chat.Pipeline;
+using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -47,7 +48,7 @@ public static class ChatApi
         var (turn, problem) = await pipeline.PrepareAsync(request, context.RequestAborted);
         if (problem is not null)
         {
-            return ToResult(problem);
+            return ToResult(problem, context);
         }
 
         if (streaming)
@@ -59,6 +60,7 @@ public static class ChatApi
         var result = await pipeline.GenerateAsync(turn!, NullTurnSink.Instance, context.RequestAborted);
         if (result.Failed)
         {
+            context.Response.Headers.RetryAfter = DependencyUnavailable.RetryAfterSeconds;
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Answer unavailable",
@@ -80,6 +82,16 @@ public static class ChatApi
         }
 
         return false;
+    }
+
+    public static IResult ToResult(TurnProblem problem, HttpContext context)
+    {
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = DependencyUnavailable.RetryAfterSeconds;
+        }
+
+        return ToResult(problem);
     }
 
     public static IResult ToResult(TurnProblem problem) =>

@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using CreatorChat.Chat.Model;
+using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.Chat.Pipeline;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -134,10 +135,11 @@ internal sealed class ChatSocketSession(
         {
             using var document = JsonDocument.Parse(frame);
             root = document.RootElement.Clone();
+            RequestText.Validate(root);
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            await SendAsync(new { type = "error", detail = "The frame is not valid JSON." });
+            await SendAsync(new { type = "error", detail = $"The frame is not valid JSON: {ex.Message}" });
             return true;
         }
 
@@ -366,6 +368,7 @@ internal sealed class ChatSocketSession(
                 conversation_id = result.ConversationId,
                 message_id = result.AnswerId,
                 cached = result.Cached,
+                degraded = result.Degraded,
                 status = result.Status,
                 usage = UsageView.From(result.Usage),
             }, cancellationToken);

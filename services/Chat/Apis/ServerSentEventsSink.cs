@@ -46,7 +46,7 @@ public sealed class ServerSentEventsSink(HttpResponse response) : ITurnSink
         _deltaWriter?.Dispose();
         _deltaWriter = null;
         _events.Write("citations", result.Citations.Select(CitationView.From).ToList(), ApiJson.Options);
-        _events.Write("done", new DoneEvent(result.ConversationId, result.AnswerId, result.Cached, UsageView.From(result.Usage), result.Status), ApiJson.Options);
+        _events.Write("done", new DoneEvent(result.ConversationId, result.AnswerId, result.Cached, result.Degraded, UsageView.From(result.Usage), result.Status), ApiJson.Options);
         await _events.FlushAsync(cancellationToken);
     }
 
@@ -56,7 +56,7 @@ public sealed class ServerSentEventsSink(HttpResponse response) : ITurnSink
         await _events.FlushAsync(cancellationToken);
     }
 
-    private sealed record DoneEvent(Guid? ConversationId, Guid MessageId, bool Cached, UsageView? Usage, string Status);
+    private sealed record DoneEvent(Guid? ConversationId, Guid MessageId, bool Cached, bool Degraded, UsageView? Usage, string Status);
 
     private sealed record ErrorEvent(string Detail, Guid? ConversationId);
 }

@@ -28,6 +28,14 @@ public static class ChatDatabase
             builder.AutoPrepareMinUsages = 2;
         }
 
+        // A frozen server: opening gives up after 3 s, and a cancelled query (DatabaseBreaker's budget)
+        // waits at most half a second for the server to confirm before the connection is dropped.
+        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Timeout = 3;
+            builder.CancellationTimeout = 500;
+        }
+
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
         {
             builder.NoResetOnClose = true;

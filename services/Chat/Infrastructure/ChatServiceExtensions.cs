@@ -29,6 +29,7 @@ public static class ChatServiceExtensions
         builder.Services.AddSingleton<ActiveStreams>();
         builder.Services.AddSingleton<WriteBatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WriteBatcher>());
+        builder.Services.AddSingleton<DatabaseBreaker>();
         builder.Services.AddSingleton<ConversationStore>();
         builder.Services.AddSingleton<ChatPipeline>();
         builder.Services.AddHostedService<KnowledgeChangeListener>();

@@ -22,7 +22,8 @@ public sealed record TurnStart(TurnStartStatus Status, Guid ConversationId, Guid
 /// <summary>An answer as it is stored, whatever happened to it (complete, stopped or failed).</summary>
 public sealed record AnswerRecord(
     Guid Id, Guid ConversationId, string CreatorId, Guid ReplyTo, string Content, IReadOnlyList<Citation> Citations,
-    TokenUsage? Usage, string Status, bool Cached, int LatencyMs, string? Outcome, double? TopScore, string Model, DateTimeOffset CreatedAt);
+    TokenUsage? Usage, string Status, bool Cached, int LatencyMs, string? Outcome, double? TopScore, string Model, DateTimeOffset CreatedAt,
+    bool Degraded = false);
 
 public sealed record TokenUsage(long? InputTokens, long? OutputTokens, long? TotalTokens);
 
@@ -42,6 +43,7 @@ public sealed record MessageRow
     public string Content { get; init; } = "";
     public string Citations { get; init; } = "[]";
     public string Status { get; init; } = "";
+    public bool Degraded { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public short? FeedbackRating { get; init; }
     public string? FeedbackComment { get; init; }
@@ -75,11 +77,16 @@ public sealed record ChatStats
 }
 
 /// <summary>Conversations and messages in <c>chatdb</c>. Every read and write is scoped to its user.</summary>
-public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher writes)
+public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher writes, DatabaseBreaker breaker)
 {
     private const string HistoryStatuses = "('complete', 'stopped')";
 
-    public async Task<TurnStart> StartTurnAsync(
+    public Task<TurnStart> StartTurnAsync(
+        Guid userId, string creatorSlug, Guid? conversationId, string question, string questionKey, string title,
+        int historyLimit, DateTimeOffset now, CancellationToken cancellationToken) =>
+        breaker.RunAsync(token => StartTurnCoreAsync(userId, creatorSlug, conversationId, question, questionKey, title, historyLimit, now, token), cancellationToken);
+
+    private async Task<TurnStart> StartTurnCoreAsync(
         Guid userId, string creatorSlug, Guid? conversationId, string question, string questionKey, string title,
         int historyLimit, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -89,10 +96,11 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
             // A new conversation: nothing to read and nothing that can be refused, so the question joins
             // the next group commit and the caller goes on (it awaits Saved before answering).
             var newId = Guid.CreateVersion7(now);
-            var saved = writes.WriteAsync(
+            breaker.ThrowIfOpen();
+            var saved = breaker.RunAsync(token => writes.WriteAsync(
                 new ConversationRowWrite(newId, userId, creatorSlug, title, now),
                 new MessageRowWrite(messageId, newId, creatorSlug, MessageRoles.User, question, "[]", null, MessageStatuses.Complete,
-                    false, null, null, questionKey, null, null, null, now));
+                    false, null, null, questionKey, null, null, null, now)).WaitAsync(token), CancellationToken.None);
             return new TurnStart(TurnStartStatus.Started, newId, messageId, [], saved);
         }
 
@@ -130,14 +138,18 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
     }
 
     public Task SaveAnswerAsync(AnswerRecord answer, CancellationToken cancellationToken) =>
-        writes.WriteAsync(null, new MessageRowWrite(
+        breaker.RunAsync(token => writes.WriteAsync(null, new MessageRowWrite(
             answer.Id, answer.ConversationId, answer.CreatorId, MessageRoles.Assistant, answer.Content,
             JsonSerializer.Serialize(answer.Citations, Microsoft.Extensions.Hosting.ApiJson.Options),
             answer.Usage is null ? null : JsonSerializer.Serialize(answer.Usage, Microsoft.Extensions.Hosting.ApiJson.Options),
             answer.Status, answer.Cached, answer.LatencyMs, answer.ReplyTo, null, answer.Outcome,
-            answer.TopScore is { } score ? (float)score : null, answer.Model, answer.CreatedAt)).WaitAsync(cancellationToken);
+            answer.TopScore is { } score ? (float)score : null, answer.Model, answer.CreatedAt, answer.Degraded)).WaitAsync(token), cancellationToken);
 
-    public async Task<IReadOnlyList<ConversationRow>> ListConversationsAsync(
+    public Task<IReadOnlyList<ConversationRow>> ListConversationsAsync(
+        Guid userId, string? creatorSlug, (DateTimeOffset UpdatedAt, Guid Id)? after, int limit, CancellationToken cancellationToken) =>
+        breaker.RunAsync(token => ListConversationsCoreAsync(userId, creatorSlug, after, limit, token), cancellationToken);
+
+    private async Task<IReadOnlyList<ConversationRow>> ListConversationsCoreAsync(
         Guid userId, string? creatorSlug, (DateTimeOffset UpdatedAt, Guid Id)? after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -157,7 +169,10 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
     }
 
     /// <summary>The conversation's messages, oldest first; null when it is not this user's.</summary>
-    public async Task<IReadOnlyList<MessageRow>?> GetMessagesAsync(Guid userId, Guid conversationId, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<MessageRow>?> GetMessagesAsync(Guid userId, Guid conversationId, int limit, CancellationToken cancellationToken) =>
+        breaker.RunAsync(token => GetMessagesCoreAsync(userId, conversationId, limit, token), cancellationToken);
+
+    private async Task<IReadOnlyList<MessageRow>?> GetMessagesCoreAsync(Guid userId, Guid conversationId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         using var results = await connection.QueryMultipleAsync(new CommandDefinition(
@@ -165,7 +180,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
             SELECT 1 FROM conversations WHERE id = @ConversationId AND user_id = @UserId;
 
             SELECT * FROM (
-                SELECT m.id AS Id, m.role AS Role, m.content AS Content, m.citations::text AS Citations, m.status AS Status,
+                SELECT m.id AS Id, m.role AS Role, m.content AS Content, m.citations::text AS Citations, m.status AS Status, m.degraded AS Degraded,
                        m.created_at AS CreatedAt, m.feedback_rating AS FeedbackRating, m.feedback_comment AS FeedbackComment,
                        m.feedback_at AS FeedbackAt
                 FROM messages m JOIN conversations c ON c.id = m.conversation_id
@@ -185,7 +200,10 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
         return (await results.ReadAsync<MessageRow>()).AsList();
     }
 
-    public async Task<bool> DeleteConversationAsync(Guid userId, Guid conversationId, CancellationToken cancellationToken)
+    public Task<bool> DeleteConversationAsync(Guid userId, Guid conversationId, CancellationToken cancellationToken) =>
+        breaker.RunAsync(token => DeleteConversationCoreAsync(userId, conversationId, token), cancellationToken);
+
+    private async Task<bool> DeleteConversationCoreAsync(Guid userId, Guid conversationId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
@@ -194,7 +212,10 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
     }
 
     /// <returns>The message's role when it is this user's (feedback saved only for assistant messages), else null.</returns>
-    public async Task<string?> SetFeedbackAsync(Guid userId, Guid messageId, short rating, string? comment, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<string?> SetFeedbackAsync(Guid userId, Guid messageId, short rating, string? comment, DateTimeOffset now, CancellationToken cancellationToken) =>
+        breaker.RunAsync(token => SetFeedbackCoreAsync(userId, messageId, rating, comment, now, token), cancellationToken);
+
+    private async Task<string?> SetFeedbackCoreAsync(Guid userId, Guid messageId, short rating, string? comment, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(

@@ -10,7 +10,8 @@ public sealed record ConversationRowWrite(Guid Id, Guid UserId, string CreatorId
 /// <summary>A message to insert, question or answer.</summary>
 public sealed record MessageRowWrite(
     Guid Id, Guid ConversationId, string CreatorId, string Role, string Content, string Citations, string? Usage, string Status,
-    bool Cached, int? LatencyMs, Guid? ReplyTo, string? QuestionKey, string? Outcome, float? TopScore, string? Model, DateTimeOffset CreatedAt);
+    bool Cached, int? LatencyMs, Guid? ReplyTo, string? QuestionKey, string? Outcome, float? TopScore, string? Model, DateTimeOffset CreatedAt,
+    bool Degraded = false);
 
 /// <summary>
 /// Group commit for chat's inserts. Every turn writes its question (and, for a new conversation,
@@ -24,6 +25,9 @@ public sealed record MessageRowWrite(
 public sealed class WriteBatcher(NpgsqlDataSource dataSource, ILogger<WriteBatcher> logger) : BackgroundService
 {
     public const int MaxBatch = 256;
+
+    /// <summary>A frozen database fails a batch after this long instead of holding every turn behind it.</summary>
+    public static readonly TimeSpan BatchTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -72,19 +76,22 @@ public sealed class WriteBatcher(NpgsqlDataSource dataSource, ILogger<WriteBatch
 
     private async Task WriteBatchAsync(List<Pending> batch)
     {
+        using var budget = new CancellationTokenSource(BatchTimeout);
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            await InsertAsync(connection, transaction, batch);
-            await transaction.CommitAsync();
+            await using var connection = await dataSource.OpenConnectionAsync(budget.Token);
+            await using var transaction = await connection.BeginTransactionAsync(budget.Token);
+            await InsertAsync(connection, transaction, batch, budget.Token);
+            await transaction.CommitAsync(budget.Token);
             foreach (var item in batch)
             {
                 item.Done.TrySetResult();
             }
         }
-        catch (Exception ex) when (batch.Count > 1 && ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        catch (PostgresException ex) when (batch.Count > 1 && !ex.IsTransient)
         {
+            // One bad row (say, a conversation deleted while its answer streamed) must fail alone;
+            // a database that is down or frozen fails the whole batch at once instead (below).
             logger.LogDebug("A batch of {Count} writes failed ({Reason}); writing them one by one", batch.Count, ex.GetType().Name);
             foreach (var item in batch)
             {
@@ -100,7 +107,7 @@ public sealed class WriteBatcher(NpgsqlDataSource dataSource, ILogger<WriteBatch
         }
     }
 
-    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<Pending> batch)
+    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<Pending> batch, CancellationToken cancellationToken)
     {
         var conversations = batch.Where(p => p.Conversation is not null).Select(p => p.Conversation!).ToList();
         if (conversations.Count > 0)
@@ -119,20 +126,20 @@ public sealed class WriteBatcher(NpgsqlDataSource dataSource, ILogger<WriteBatch
                     Titles = conversations.Select(c => c.Title).ToArray(),
                     CreatedAts = conversations.Select(c => c.CreatedAt).ToArray(),
                 },
-                transaction));
+                transaction, cancellationToken: cancellationToken));
         }
 
         var messages = batch.Select(p => p.Message).ToList();
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO messages (id, conversation_id, creator_id, role, content, citations, usage, status, cached, latency_ms,
-                                  reply_to, question_key, outcome, top_score, model, created_at)
+                                  reply_to, question_key, outcome, top_score, model, created_at, degraded)
             SELECT id, conversation_id, creator_id, role, content, citations::jsonb, usage::jsonb, status, cached, latency_ms,
-                   reply_to, question_key, outcome, top_score, model, created_at
+                   reply_to, question_key, outcome, top_score, model, created_at, degraded
             FROM unnest(@Ids, @ConversationIds, @CreatorIds, @Roles, @Contents, @Citations, @Usages, @Statuses, @Cached, @Latencies,
-                        @ReplyTos, @QuestionKeys, @Outcomes, @TopScores, @Models, @CreatedAts)
+                        @ReplyTos, @QuestionKeys, @Outcomes, @TopScores, @Models, @CreatedAts, @Degraded)
                  AS m(id, conversation_id, creator_id, role, content, citations, usage, status, cached, latency_ms,
-                      reply_to, question_key, outcome, top_score, model, created_at)
+                      reply_to, question_key, outcome, top_score, model, created_at, degraded)
             """,
             new
             {
@@ -152,7 +159,8 @@ public sealed class WriteBatcher(NpgsqlDataSource dataSource, ILogger<WriteBatch
                 TopScores = messages.Select(m => m.TopScore).ToArray(),
                 Models = messages.Select(m => m.Model).ToArray(),
                 CreatedAts = messages.Select(m => m.CreatedAt).ToArray(),
+                Degraded = messages.Select(m => m.Degraded).ToArray(),
             },
-            transaction));
+            transaction, cancellationToken: cancellationToken));
     }
 }

@@ -16,11 +16,12 @@ public sealed record UsageView(long? InputTokens, long? OutputTokens, long? Tota
 
 /// <summary><c>POST /api/v1/chat</c> with <c>Accept: application/json</c>.</summary>
 public sealed record ChatResponseView(
-    Guid? ConversationId, Guid MessageId, string Response, IReadOnlyList<CitationView> Citations, bool Cached, UsageView? Usage, string Status)
+    Guid? ConversationId, Guid MessageId, string Response, IReadOnlyList<CitationView> Citations, bool Cached, UsageView? Usage, string Status,
+    bool Degraded)
 {
     public static ChatResponseView From(TurnResult result) =>
         new(result.ConversationId, result.AnswerId, result.Text, result.Citations.Select(CitationView.From).ToList(), result.Cached,
-            UsageView.From(result.Usage), result.Status);
+            UsageView.From(result.Usage), result.Status, result.Degraded);
 }
 
 public sealed record ConversationView(Guid Id, string CreatorId, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
@@ -33,14 +34,16 @@ public sealed record ConversationPage(IReadOnlyList<ConversationView> Items, str
 public sealed record FeedbackView(int Rating, string? Comment, DateTimeOffset? CreatedAt);
 
 public sealed record MessageView(
-    Guid Id, string Role, string Content, IReadOnlyList<CitationView> Citations, DateTimeOffset CreatedAt, FeedbackView? Feedback, string Status)
+    Guid Id, string Role, string Content, IReadOnlyList<CitationView> Citations, DateTimeOffset CreatedAt, FeedbackView? Feedback, string Status,
+    bool Degraded)
 {
     public static MessageView From(MessageRow row) => new(
         row.Id, row.Role, row.Content,
         JsonSerializer.Deserialize<List<CitationView>>(row.Citations, Microsoft.Extensions.Hosting.ApiJson.Options) ?? [],
         row.CreatedAt,
         row.FeedbackRating is { } rating ? new FeedbackView(rating, row.FeedbackComment, row.FeedbackAt) : null,
-        row.Status);
+        row.Status,
+        row.Degraded);
 }
 
 public sealed record FeedbackRequest(int? Rating, string? Comment);

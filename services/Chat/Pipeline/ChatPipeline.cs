@@ -5,6 +5,7 @@ using CreatorChat.Chat.Llm;
 using CreatorChat.Chat.Model;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using CreatorChat.ServiceDefaults.Http;
 using Npgsql;
 
 namespace CreatorChat.Chat.Pipeline;
@@ -27,6 +28,7 @@ public sealed partial class ChatPipeline(
     IOptions<ChatServiceOptions> options,
     IOptions<ChatModelOptions> modelOptions,
     TimeProvider timeProvider,
+    DependencyFaults faults,
     ILogger<ChatPipeline> logger)
 {
     public const string RetrievalUnavailableAnswer =
@@ -111,7 +113,15 @@ public sealed partial class ChatPipeline(
         }
         catch (QuestionNotSavedException ex)
         {
-            LogQuestionNotSaved(ex.InnerException!, turn.ConversationId);
+            if (DependencyUnavailable.Of(ex.InnerException!) is { } dependency)
+            {
+                faults.Report(dependency, ex.InnerException!); // once per outage, not once per fan
+            }
+            else
+            {
+                LogQuestionNotSaved(ex.InnerException!, turn.ConversationId);
+            }
+
             result = new TurnResult(turn.ConversationId, turn.AnswerId, "", [], false, null, MessageStatuses.Failed, null, _modelId,
                 "Your question could not be saved, so it was not answered. Please try again shortly.");
             state.Saved = result; // nothing to save an answer to
@@ -404,13 +414,22 @@ public sealed partial class ChatPipeline(
             await store.SaveAnswerAsync(new AnswerRecord(
                 turn.AnswerId, turn.ConversationId.Value, turn.Creator.Slug, turn.UserMessageId.Value, result.Text, result.Citations,
                 result.Usage, result.Status, result.Cached, (int)Math.Min(int.MaxValue, timeProvider.GetElapsedTime(turn.StartedAt).TotalMilliseconds),
-                result.Outcome, topScore, result.Model, timeProvider.GetUtcNow()), budget.Token);
+                result.Outcome, topScore, result.Model, timeProvider.GetUtcNow(), result.Degraded), budget.Token);
             state.Saved = result;
             return true;
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException)
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException
+                                       or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
         {
-            LogSaveFailed(ex, turn.AnswerId, result.Status);
+            if (DependencyUnavailable.Of(ex) is { } dependency)
+            {
+                faults.Report(dependency, ex);
+            }
+            else
+            {
+                LogSaveFailed(ex, turn.AnswerId, result.Status);
+            }
+
             return false;
         }
     }
@@ -455,6 +474,7 @@ public sealed partial class ChatPipeline(
 
     /// <summary>A conversation is titled after its first question.</summary>
     public static string Title(string question) => TextAnalysis.Truncate(TextAnalysis.CollapseWhitespace(question), ChatLimits.TitleMaxLength);
+
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answer for creator {Slug} failed: the model is unavailable ({ErrorType})")]
     private partial void LogModelFailed(Exception exception, string slug, string errorType);

@@ -260,10 +260,28 @@ public static class TextAnalysis
         var cut = text.LastIndexOf(' ', Math.Max(0, max - 1));
         if (cut < max / 2)
         {
-            cut = max - 1;
+            cut = TextElementBoundaryAtOrBefore(text, max - 1);
         }
 
         return text[..cut].TrimEnd(' ', ',', ';', ':', '-') + "…";
+    }
+
+    /// <summary>The last boundary between text elements (grapheme clusters) at or before <paramref name="limit"/>: a cut there never splits a surrogate pair or an emoji sequence.</summary>
+    public static int TextElementBoundaryAtOrBefore(string text, int limit)
+    {
+        var boundary = 0;
+        while (boundary < text.Length)
+        {
+            var next = boundary + StringInfo.GetNextTextElementLength(text, boundary);
+            if (next > limit)
+            {
+                break;
+            }
+
+            boundary = next;
+        }
+
+        return boundary;
     }
 
     /// <summary>"125.4" seconds as "2:05" (or "1:02:05").</summary>

@@ -28,6 +28,9 @@ public sealed record TurnResult(
     Guid? ConversationId, Guid AnswerId, string Text, IReadOnlyList<Citation> Citations, bool Cached, TokenUsage? Usage,
     string Status, string? Outcome, string Model, string? ErrorDetail, string FinishReason = "stop")
 {
+    /// <summary>Composed without consulting the creator's videos (retrieval down): flagged to the client, stored as such, never cached.</summary>
+    public bool Degraded => Outcome == TurnOutcomes.RetrievalUnavailable;
+
     public bool Failed => Status == MessageStatuses.Failed;
 }
 

@@ -9,7 +9,7 @@ namespace CreatorChat.Retrieval.Infrastructure;
 /// (a collection built with another embedding model) is a 503 with Retry-After, not a 500: the request was
 /// fine and may succeed shortly.
 /// </summary>
-internal sealed partial class RetrievalExceptionHandler(IProblemDetailsService problemDetails, ILogger<RetrievalExceptionHandler> logger) : IExceptionHandler
+internal sealed class RetrievalExceptionHandler(IProblemDetailsService problemDetails, CreatorChat.ServiceDefaults.Http.DependencyFaults faults) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -27,7 +27,13 @@ internal sealed partial class RetrievalExceptionHandler(IProblemDetailsService p
             return false;
         }
 
-        LogUnavailable(logger, exception, httpContext.Request.Path.Value ?? "", exception.GetType().Name);
+        faults.Report(exception switch
+        {
+            CreatorDirectoryUnavailableException => "creator service",
+            EmbeddingSpaceMismatchException or VectorStoreException => "vector store",
+            Npgsql.NpgsqlException or TimeoutException => "database",
+            _ => "embedding service",
+        }, exception); // once per outage at error level, not a warning per request
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = "5";
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
@@ -37,7 +43,4 @@ internal sealed partial class RetrievalExceptionHandler(IProblemDetailsService p
             Exception = exception,
         });
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Path} failed on an unavailable dependency ({ExceptionType})")]
-    private static partial void LogUnavailable(ILogger logger, Exception exception, string path, string exceptionType);
 }

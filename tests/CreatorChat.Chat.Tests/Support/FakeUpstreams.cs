@@ -17,6 +17,9 @@ public enum RetrievalMode
     Normal,
     Failing,
     Slow,
+
+    /// <summary>Knowledge versions answer, searches fail: the cache could be consulted, the videos cannot.</summary>
+    SearchFailing,
 }
 
 /// <summary>
@@ -116,7 +119,7 @@ public sealed class FakeUpstreams : IAsyncDisposable
             SearchQueries.Enqueue(query);
             switch (Mode)
             {
-                case RetrievalMode.Failing:
+                case RetrievalMode.Failing or RetrievalMode.SearchFailing:
                     return Results.StatusCode(500);
                 case RetrievalMode.Slow:
                     await Task.Delay(SlowDelay, context.RequestAborted);

@@ -11,6 +11,7 @@ namespace CreatorChat.DevHost.Infrastructure;
 public sealed class LocalPlatform : IAsyncDisposable
 {
     private readonly List<ServiceProcess> _processes = [];
+    private readonly Dictionary<string, Func<ServiceProcess>> _starters = [];
     private LocalPostgres? _postgres;
     private LocalRedis? _redis;
 
@@ -120,9 +121,10 @@ public sealed class LocalPlatform : IAsyncDisposable
             {
                 var url = urls[service.Name][replica];
                 var name = urls[service.Name].Count > 1 ? $"{service.Name}-{replica}" : service.Name;
-                _processes.Add(ServiceProcess.Start(
-                    name, assembly, projectDirectory, url, EnvironmentFor(service, url, urls),
-                    Path.Combine(Options.DataFolder, "logs", name + ".log"), Options.Output));
+                var environment = EnvironmentFor(service, url, urls);
+                _starters[name] = () => ServiceProcess.Start(
+                    name, assembly, projectDirectory, url, environment, Path.Combine(Options.DataFolder, "logs", name + ".log"), Options.Output);
+                _processes.Add(_starters[name]());
             }
         }
     }
@@ -216,6 +218,52 @@ public sealed class LocalPlatform : IAsyncDisposable
                 await Task.Delay(100, cancellationToken);
             }
         }
+    }
+
+    /// <summary>PostgreSQL's main process (its backends are its children), when this platform started it.</summary>
+    public int PostgresProcessId => _postgres is null
+        ? throw new InvalidOperationException("PostgreSQL is not run by this platform.")
+        : int.Parse(File.ReadLines(Path.Combine(_postgres.DataDirectory, "postmaster.pid")).First().Trim(), CultureInfo.InvariantCulture);
+
+    public int RedisProcessId => _redis?.ProcessId ?? throw new InvalidOperationException("Redis is not run by this platform.");
+
+    /// <summary>Kills one replica at once (SIGKILL, no drain), as a crash does.</summary>
+    public void KillReplica(string name) => _processes.First(p => p.Name == name).Kill();
+
+    /// <summary>Starts a replica again (after <see cref="KillReplica"/> or <see cref="StopServiceAsync"/>) with its old address and environment.</summary>
+    public void RestartReplica(string name)
+    {
+        if (_processes.FirstOrDefault(p => p.Name == name) is { } old)
+        {
+            _processes.Remove(old);
+            _ = old.DisposeAsync().AsTask();
+        }
+
+        _processes.Add(_starters[name]());
+    }
+
+    /// <summary>Crashes Redis (SIGKILL) and starts it again on the same port.</summary>
+    public async Task CrashRedisAsync(CancellationToken cancellationToken)
+    {
+        var redis = _redis ?? throw new InvalidOperationException("Redis is not run by this platform.");
+        System.Diagnostics.Process.GetProcessById(redis.ProcessId).Kill();
+        await redis.DisposeAsync();
+        _redis = null;
+    }
+
+    public async Task StartRedisAgainAsync(int port, CancellationToken cancellationToken) =>
+        _redis = await LocalRedis.StartAsync(Path.Combine(Options.DataFolder, "redis"), port, Options.Persistent, cancellationToken);
+
+    public int RedisPort => _redis?.Port ?? throw new InvalidOperationException("Redis is not running.");
+
+    /// <summary>Crashes PostgreSQL (immediate shutdown: no checkpoint, recovery on the next start).</summary>
+    public Task CrashPostgresAsync(CancellationToken cancellationToken) =>
+        (_postgres ?? throw new InvalidOperationException("PostgreSQL is not run by this platform.")).StopAsync(immediate: true);
+
+    public async Task StartPostgresAgainAsync(CancellationToken cancellationToken)
+    {
+        var postgres = _postgres ?? throw new InvalidOperationException("PostgreSQL is not run by this platform.");
+        _postgres = await LocalPostgres.StartAsync(Path.Combine(Options.DataFolder, "postgres"), postgres.Port, ephemeral: !Options.Persistent, cancellationToken);
     }
 
     /// <summary>Stops one service's replicas (to test what happens when a dependency dies).</summary>

@@ -59,9 +59,10 @@ public sealed class LocalPostgres : IAsyncDisposable
         return new LocalPostgres(dataDirectory, port, password);
     }
 
-    public async Task StopAsync()
+    /// <param name="immediate">A crash: no checkpoint, clients cut off, recovery at the next start.</param>
+    public async Task StopAsync(bool immediate = false)
     {
-        await RunAsServerUserAsync(Path.Combine(BinDirectory(), "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "stop"], CancellationToken.None);
+        await RunAsServerUserAsync(Path.Combine(BinDirectory(), "pg_ctl"), ["-D", DataDirectory, "-m", immediate ? "immediate" : "fast", "-w", "stop"], CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

@@ -16,6 +16,8 @@ public sealed class LocalRedis : IAsyncDisposable
 
     public int Port { get; }
 
+    public int ProcessId => _process.Id;
+
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     /// <param name="persistent">Keep data across restarts (append-only file) — the local run; tests don't.</param>

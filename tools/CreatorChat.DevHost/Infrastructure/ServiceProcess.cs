@@ -23,6 +23,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public int Id => _process.Id;
 
+    /// <summary>A crash: SIGKILL, no graceful shutdown.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
     public static ServiceProcess Start(
         string name, string assemblyPath, string workingDirectory, Uri url,
         IReadOnlyDictionary<string, string> environment, string logFile, Action<string> output)

@@ -1,0 +1,193 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using CreatorChat.Benchmarks.Chat;
+using CreatorChat.DevHost.Infrastructure;
+
+namespace CreatorChat.Benchmarks.Faults;
+
+/// <summary>
+/// N fans chat through the gateway (JSON turns, continuing conversations) while, one at a time, Redis,
+/// one retrieval replica, one chat replica and PostgreSQL are killed and restarted, then frozen
+/// (SIGSTOP: the process holds its port and never answers) and thawed. Per fault: error rate during
+/// the fault and after it, seconds until the last error after the restore, p99 latency after the
+/// first timeout, and at the end every acknowledged answer is looked up in its conversation's history.
+/// Platform: 2 chat and 2 retrieval replicas; loopback only; about 2 × S seconds per fault.
+/// </summary>
+public static class FaultsBenchmark
+{
+    private static readonly string[] Targets = ["redis", "retrieval-1", "chat-1", "postgres"];
+
+    private sealed record Sample(int Fan, double StartedAt, double Latency, int Status, bool Degraded, Guid? Conversation, Guid? Message);
+
+    private sealed record Phase(string Name, double FaultAt, double RestoredAt, double EndAt);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var fans = BenchmarkPlatform.Option(args, "--fans", 20);
+        var seconds = BenchmarkPlatform.Option(args, "--seconds", 10);
+        var captions = Path.Combine(BuildInfo.FindRepositoryRoot(), "..", "shared", "data", "hf-course-subtitles", "subtitles", "en");
+        if (!Directory.Exists(captions))
+        {
+            Console.Error.WriteLine($"Captions not found at {captions}.");
+            return 1;
+        }
+
+        await using var platform = await BenchmarkPlatform.StartAsync("faults", new Dictionary<string, int> { ["chat"] = 2, ["retrieval"] = 2 });
+        IFaultTargets targets = new LocalFaultTargets(platform);
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        using var http = new HttpClient(handler) { BaseAddress = targets.GatewayUrl, Timeout = TimeSpan.FromSeconds(30) };
+
+        var admin = await ChatBenchmark.LoginAsync(http, platform.AdminEmail, platform.AdminPassword);
+        await ChatBenchmark.SetUpCreatorAsync(http, admin, captions, 8);
+        var tokens = await ChatBenchmark.RegisterUsersAsync(http, admin, fans);
+        Console.WriteLine($"Platform ready: 2 chat + 2 retrieval replicas, {fans} fans, {seconds} s per fault phase.\n");
+
+        var clock = Stopwatch.StartNew();
+        var samples = new ConcurrentBag<Sample>();
+        using var stop = new CancellationTokenSource();
+        var load = Enumerable.Range(0, fans).Select(i => FanAsync(http, i, tokens[i], clock, samples, stop.Token)).ToList();
+
+        var phases = new List<Phase>();
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        foreach (var target in Targets)
+        {
+            foreach (var freeze in new[] { false, true })
+            {
+                var name = $"{target} {(freeze ? "frozen" : "killed")}";
+                Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {name}");
+                var faultAt = clock.Elapsed.TotalSeconds;
+                using var budget = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+                var pid = targets.ProcessId(target);
+                if (freeze)
+                {
+                    ProcessFreezer.Freeze(pid);
+                }
+                else
+                {
+                    await targets.KillAsync(target, budget.Token);
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(seconds));
+                if (freeze)
+                {
+                    ProcessFreezer.Thaw(pid);
+                }
+                else
+                {
+                    await targets.RestartAsync(target, budget.Token);
+                }
+
+                var restoredAt = clock.Elapsed.TotalSeconds;
+                await Task.Delay(TimeSpan.FromSeconds(seconds));
+                phases.Add(new Phase(name, faultAt, restoredAt, clock.Elapsed.TotalSeconds));
+            }
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+        var all = samples.ToList();
+        var missing = await MissingAnswersAsync(http, tokens, all);
+        Print(phases, all, missing);
+        return 0;
+    }
+
+    private static async Task FanAsync(HttpClient http, int fan, string token, Stopwatch clock, ConcurrentBag<Sample> samples, CancellationToken stop)
+    {
+        Guid? conversation = null;
+        var turns = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var question = string.Create(CultureInfo.InvariantCulture,
+                $"Can you explain {ChatBenchmark.Topics[(fan + turns) % ChatBenchmark.Topics.Length]}? (fan {fan}, turn {turns})");
+            var startedAt = clock.Elapsed.TotalSeconds;
+            int status;
+            JsonNode? body = null;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/chat")
+                {
+                    Content = JsonContent.Create(new { creator_id = ChatBenchmark.Slug, message = question, conversation_id = conversation }),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                using var response = await http.SendAsync(request, CancellationToken.None);
+                status = (int)response.StatusCode;
+                if (response.IsSuccessStatusCode)
+                {
+                    body = JsonNode.Parse(await response.Content.ReadAsStringAsync(CancellationToken.None));
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or IOException)
+            {
+                status = 0; // no answer at all (connection refused or reset, timed out)
+            }
+
+            var latency = clock.Elapsed.TotalSeconds - startedAt;
+            var conversationId = body?["conversation_id"]?.GetValue<Guid>();
+            var messageId = body?["message_id"]?.GetValue<Guid>();
+            samples.Add(new Sample(fan, startedAt, latency, status, body?["degraded"]?.GetValue<bool>() ?? false, conversationId, messageId));
+            if (status == 404)
+            {
+                conversation = null; // the conversation's first question was never saved
+            }
+            else if (conversationId is not null)
+            {
+                conversation = ++turns % 10 == 0 ? null : conversationId;
+            }
+
+            if (status is not (>= 200 and < 300))
+            {
+                await Task.Delay(200, CancellationToken.None); // a client backs off a little after an error
+            }
+        }
+    }
+
+    private static async Task<int> MissingAnswersAsync(HttpClient http, List<string> tokens, List<Sample> samples)
+    {
+        var missing = 0;
+        foreach (var group in samples.Where(s => s.Message is not null).GroupBy(s => (s.Fan, s.Conversation)))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/conversations/{group.Key.Conversation}/messages");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[group.Key.Fan]);
+            using var response = await http.SendAsync(request);
+            var stored = response.IsSuccessStatusCode
+                ? (JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonArray ?? []).Select(m => m!["id"]!.GetValue<Guid>()).ToHashSet()
+                : [];
+            missing += group.Count(s => !stored.Contains(s.Message!.Value));
+        }
+
+        return missing;
+    }
+
+    private static void Print(List<Phase> phases, List<Sample> samples, int missing)
+    {
+        static bool Failed(Sample s) => s.Status is not (>= 200 and < 300);
+        static string Rate(List<Sample> window) => window.Count == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * window.Count(Failed) / window.Count:0.0} % of {window.Count}");
+
+        Console.WriteLine();
+        Console.WriteLine("| fault | errors during | errors after | recovery (s) | p99 after first timeout (ms) | degraded answers | statuses during |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
+        foreach (var phase in phases)
+        {
+            var during = samples.Where(s => s.StartedAt >= phase.FaultAt && s.StartedAt < phase.RestoredAt).ToList();
+            var after = samples.Where(s => s.StartedAt >= phase.RestoredAt && s.StartedAt < phase.EndAt).ToList();
+            var lastError = after.Where(Failed).Select(s => s.StartedAt + s.Latency).DefaultIfEmpty(phase.RestoredAt).Max();
+            var firstTimeout = during.Where(s => Failed(s) || s.Latency > 1).Select(s => s.StartedAt + s.Latency).DefaultIfEmpty(double.NaN).Min();
+            var afterTimeout = double.IsNaN(firstTimeout)
+                ? during
+                : samples.Where(s => s.StartedAt >= firstTimeout && s.StartedAt < phase.EndAt).ToList();
+            var latencies = afterTimeout.Select(s => s.Latency * 1000).Order().ToList();
+            var p99 = latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(latencies.Count * 0.99) - 1)];
+            var statuses = string.Join(", ", during.GroupBy(s => s.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {phase.Name} | {Rate(during)} | {Rate(after)} | {lastError - phase.RestoredAt:0.0} | {p99:0} | {during.Count(s => s.Degraded)} | {statuses} |"));
+        }
+
+        var acknowledged = samples.Count(s => s.Message is not null);
+        Console.WriteLine();
+        Console.WriteLine($"Acknowledged answers: {acknowledged}; missing from history at the end: {missing}.");
+    }
+}
