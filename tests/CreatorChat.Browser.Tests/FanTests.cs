@@ -36,12 +36,12 @@ public sealed class FanTests(BrowserFixture fixture, ITestOutputHelper output)
         await question.FillAsync("Does searing seal in the juices?");
         await question.PressAsync("Enter");
         var answer = page.Locator("li.message.assistant").Last;
-        await Assertions.Expect(answer).ToHaveAttributeAsync("data-state", "streaming");
+        await Assertions.Expect(answer).ToHaveAttributeAsync("data-state", "streaming", new() { Timeout = 30_000 });
         var partial = await WaitForTextAsync(answer.Locator(".answer"));
         await Assertions.Expect(answer).ToHaveAttributeAsync("data-state", "done", new() { Timeout = 30_000 });
         var full = await answer.Locator(".answer").InnerTextAsync();
         Assert.True(full.Length > partial.Length, $"The answer should have grown while streaming ('{partial}' then '{full}').");
-        await Assertions.Expect(answer.Locator(".answer")).ToHaveAttributeAsync("aria-live", new System.Text.RegularExpressions.Regex("^$|polite"));
+        await Assertions.Expect(answer.Locator(".answer")).ToHaveAttributeAsync("aria-live", "polite");
 
         // The conversation and its citations, as the API has them.
         var token = await fixture.LoginAsync(email, "correct horse 42 battery");
@@ -153,25 +153,45 @@ public sealed class FanTests(BrowserFixture fixture, ITestOutputHelper output)
 
         var screen = new List<double>();
         var network = new List<double>();
+        var open = new List<double>();
         var direct = new List<double>();
         using var api = fixture.Gateway(token);
-        string[] topics = ["sourdough starter feeding", "onion knife skills", "searing a wet steak", "no-knead bread in the fridge", "starter temperature", "dicing onions without tears"];
-        for (var i = 0; i < topics.Length; i++)
+        string[] topics = ["sourdough starter feeding", "onion knife skills", "searing a wet steak", "no-knead bread in the fridge", "starter temperature", "dicing onions without tears", "resting a steak", "hydration of dough"];
+        for (var i = -1; i < topics.Length; i++)
         {
+            // Alternate which side asks first, so neither profits from what the other warmed; round -1 warms both.
+            var topic = i < 0 ? "the kitchen lab" : topics[i];
+            if (i % 2 == 1)
+            {
+                direct.Add(await ApiTimeToFirstTokenAsync(api, $"What do you say about {topic}? (api {i})"));
+            }
+
             var question = page.GetByLabel("Your question");
-            await question.FillAsync($"What do you say about {topics[i]}? (browser {i})");
+            await question.FillAsync($"What do you say about {topic}? (browser {i})");
             await question.PressAsync("Enter");
             var answer = page.Locator("li.message.assistant").Last.Locator(".answer");
             await Assertions.Expect(answer).ToHaveAttributeAsync("data-screen-ms", new System.Text.RegularExpressions.Regex("\\d"));
-            screen.Add(double.Parse((await answer.GetAttributeAsync("data-screen-ms"))!, CultureInfo.InvariantCulture));
-            network.Add(double.Parse((await answer.GetAttributeAsync("data-network-ms"))!, CultureInfo.InvariantCulture));
             await Assertions.Expect(page.Locator("li.message.assistant").Last).ToHaveAttributeAsync("data-state", "done", new() { Timeout = 30_000 });
-            direct.Add(await ApiTimeToFirstTokenAsync(api, $"What do you say about {topics[i]}? (api {i})"));
+            if (i >= 0)
+            {
+                screen.Add(double.Parse((await answer.GetAttributeAsync("data-screen-ms"))!, CultureInfo.InvariantCulture));
+                network.Add(double.Parse((await answer.GetAttributeAsync("data-network-ms"))!, CultureInfo.InvariantCulture));
+                open.Add(double.Parse((await answer.GetAttributeAsync("data-open-ms"))!, CultureInfo.InvariantCulture));
+            }
+
+            if (i % 2 != 1)
+            {
+                var measured = await ApiTimeToFirstTokenAsync(api, $"What do you say about {topic}? (api {i})");
+                if (i >= 0)
+                {
+                    direct.Add(measured);
+                }
+            }
         }
 
         double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
         var report = string.Create(CultureInfo.InvariantCulture,
-            $"time to first token, median of {topics.Length}: on screen {Median(screen):F1} ms (first delta read by the app {Median(network):F1} ms), API direct {Median(direct):F1} ms; " +
+            $"time to first token, median of {topics.Length}: on screen {Median(screen):F1} ms (response headers {Median(open):F1} ms, first delta read by the app {Median(network):F1} ms), API direct {Median(direct):F1} ms; " +
             $"screen − API = {Median(screen) - Median(direct):F1} ms");
         output.WriteLine(report);
         await File.WriteAllTextAsync(Path.Combine(BrowserFixture.ScreenshotFolder, "..", "ttft.txt"), report + Environment.NewLine);
@@ -206,7 +226,8 @@ public sealed class FanTests(BrowserFixture fixture, ITestOutputHelper output)
     /// <summary>Waits until the element shows some text other than the placeholder, and returns it.</summary>
     private static async Task<string> WaitForTextAsync(ILocator locator)
     {
-        await Assertions.Expect(locator.Locator("p").First).ToBeVisibleAsync();
+        // The first answer of a run can be slow (cold services on a busy machine).
+        await Assertions.Expect(locator.Locator("p").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         return await locator.InnerTextAsync();
     }
 }

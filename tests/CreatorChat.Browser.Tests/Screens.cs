@@ -10,6 +10,8 @@ public static class Screens
     public static async Task CaptureAsync(IPage page, string name)
     {
         var original = page.ViewportSize;
+        // Sticky bars would otherwise be drawn where the page happens to be scrolled.
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await page.SetViewportSizeAsync(1280, 860);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, $"{name}-desktop.png"), FullPage = true });
         await page.SetViewportSizeAsync(Phone, 760);

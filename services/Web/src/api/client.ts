@@ -125,6 +125,8 @@ export async function signOut(): Promise<void> {
 }
 
 export interface ChatHandlers {
+  /** The response headers arrived: the turn was accepted and the answer is coming. */
+  onOpen?(): void;
   onDelta(text: string): void;
   onCitations(citations: Citation[]): void;
   onDone(done: ChatDone): void;
@@ -148,6 +150,7 @@ export async function streamChat(
 ): Promise<void> {
   const response = await request('/api/v1/chat', { method: 'POST', body: input, signal, accept: 'text/event-stream' });
   if (!response.body) throw new StreamDropped('The answer could not be read.');
+  handlers.onOpen?.();
   for await (const event of readEvents(response.body)) {
     const data = JSON.parse(event.data);
     switch (event.event) {

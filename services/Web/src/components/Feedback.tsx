@@ -34,8 +34,12 @@ export function Feedback({ messageId, initial }: { messageId: string; initial: M
   return (
     <div className="feedback">
       <div role="group" aria-label="Was this answer helpful?">
-        <button type="button" className="icon" aria-pressed={rating === 1} aria-label="Helpful" onClick={() => rate(1)}>👍</button>
-        <button type="button" className="icon" aria-pressed={rating === -1} aria-label="Not helpful" onClick={() => rate(-1)}>👎</button>
+        <button type="button" className="icon" aria-pressed={rating === 1} aria-label="Helpful" onClick={() => rate(1)}>
+          <Thumb />
+        </button>
+        <button type="button" className="icon" aria-pressed={rating === -1} aria-label="Not helpful" onClick={() => rate(-1)}>
+          <Thumb down />
+        </button>
       </div>
       {asking && (
         <form onSubmit={submit} className="feedback-comment">
@@ -48,5 +52,20 @@ export function Feedback({ messageId, initial }: { messageId: string; initial: M
       )}
       {status && <span className="muted small" role="status">{status}</span>}
     </div>
+  );
+}
+
+/** A thumb drawn inline (no emoji font needed, follows the text colour). */
+export function Thumb({ down = false }: { down?: boolean }) {
+  return (
+    <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" focusable="false" className={down ? 'thumb down' : 'thumb'}>
+      <path
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinejoin="round"
+        d="M7 10v11H3V10h4zm0 0 4-8c1.7 0 3 1.3 3 3v4h5.5c1.2 0 2.1 1.1 1.9 2.3l-1.3 7.5c-.2 1-1 1.7-2 1.7H7"
+      />
+    </svg>
   );
 }

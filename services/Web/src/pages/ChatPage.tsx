@@ -23,7 +23,7 @@ interface Turn {
   question?: string;
   error?: string;
   /** Enter → first delta read from the network, and → first token committed to the screen (ms). */
-  timing?: { network?: number; screen?: number };
+  timing?: { open?: number; network?: number; screen?: number };
 }
 
 let nextKey = 0;
@@ -83,11 +83,15 @@ export function ChatPage({ slug, conversationId }: { slug: string; conversationI
       await streamChat(
         { creator_id: slug, message: question, conversation_id: conversation ?? undefined },
         {
+          onOpen() {
+            const open = performance.now() - started;
+            update(answerKey, (t) => ({ timing: { ...t.timing, open } }));
+          },
           onDelta(text) {
             if (first) {
               first = false;
               const network = performance.now() - started;
-              update(answerKey, (t) => ({ content: t.content + text, timing: { network } }));
+              update(answerKey, (t) => ({ content: t.content + text, timing: { ...t.timing, network } }));
               // The frame after React commits the first token is when it is on screen.
               requestAnimationFrame(() => update(answerKey, (t) => ({ timing: { ...t.timing, screen: performance.now() - started } })));
               return;
@@ -183,7 +187,8 @@ export function ChatPage({ slug, conversationId }: { slug: string; conversationI
                 <div className="bubble">
                   <div
                     className="answer"
-                    aria-live={turn.state === 'streaming' ? 'polite' : undefined}
+                    aria-live="polite"
+                    data-open-ms={turn.timing?.open?.toFixed(1)}
                     data-network-ms={turn.timing?.network?.toFixed(1)}
                     data-screen-ms={turn.timing?.screen?.toFixed(1)}
                   >
@@ -236,12 +241,13 @@ export function ChatPage({ slug, conversationId }: { slug: string; conversationI
             </li>
           ))}
         </ol>
-        {notice && (
-          <p className="error" role="alert">
-            {notice}
-          </p>
-        )}
         <form className="composer" onSubmit={submit}>
+          {notice && (
+            <p className="error" role="alert">
+              {notice}
+            </p>
+          )}
+          <div className="composer-row">
           <label htmlFor="question" className="visually-hidden">Your question</label>
           <textarea
             id="question"
@@ -259,6 +265,7 @@ export function ChatPage({ slug, conversationId }: { slug: string; conversationI
           ) : (
             <button type="submit" disabled={!me || !draft.trim()}>Send</button>
           )}
+          </div>
         </form>
       </section>
       {player && <Player citation={player} onClose={() => setPlayer(null)} />}

@@ -310,9 +310,11 @@ function Knowledge({ slug, onChange }: { slug: string; onChange(): void }) {
               </tbody>
             </table>
           </div>
-          <button type="button" onClick={() => void uploadAll()} disabled={pending === 0 || busy}>
-            Upload {pending} file{pending === 1 ? '' : 's'}
-          </button>
+          {(pending > 0 || busy) && (
+            <button type="button" onClick={() => void uploadAll()} disabled={busy}>
+              {busy ? 'Uploading…' : `Upload ${pending} file${pending === 1 ? '' : 's'}`}
+            </button>
+          )}
         </>
       )}
       <ErrorNote error={error} />
@@ -368,8 +370,8 @@ function InsightsPanel({ slug }: { slug: string }) {
             <div><dt>Questions</dt><dd>{insights.questions}</dd></div>
             <div><dt>Answered from videos</dt><dd>{insights.answered}</dd></div>
             <div><dt>Not covered</dt><dd>{insights.not_covered}</dd></div>
-            <div><dt>👍 Helpful</dt><dd>{insights.thumbs_up}</dd></div>
-            <div><dt>👎 Not helpful</dt><dd>{insights.thumbs_down}</dd></div>
+            <div><dt>Rated helpful</dt><dd>{insights.thumbs_up}</dd></div>
+            <div><dt>Rated not helpful</dt><dd>{insights.thumbs_down}</dd></div>
           </dl>
           <div className="columns">
             <QuestionList title="Most asked" items={insights.top_questions} />
