@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace CreatorChat.Browser.Tests;
 
-/// <summary>Screenshots of each main screen, at desktop width and on a 375 px phone, for people to look at.</summary>
+/// <summary>Screenshots of each main screen, at desktop width (light and dark) and on a 375 px phone, for people to look at.</summary>
 public static class Screens
 {
     public const int Phone = 375;
@@ -14,6 +14,9 @@ public static class Screens
         await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await page.SetViewportSizeAsync(1280, 860);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, $"{name}-desktop.png"), FullPage = true });
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, $"{name}-desktop-dark.png"), FullPage = true });
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Light });
         await page.SetViewportSizeAsync(Phone, 760);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, $"{name}-phone.png"), FullPage = true });
         if (original is not null)
