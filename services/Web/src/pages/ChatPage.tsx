@@ -248,23 +248,23 @@ export function ChatPage({ slug, conversationId }: { slug: string; conversationI
             </p>
           )}
           <div className="composer-row">
-          <label htmlFor="question" className="visually-hidden">Your question</label>
-          <textarea
-            id="question"
-            ref={input}
-            value={draft}
-            onChange={(e) => setDraft(e.target.value)}
-            onKeyDown={onKeyDown}
-            placeholder={me ? 'Ask a question (Enter to send, Shift+Enter for a new line)' : 'Sign in to ask a question'}
-            maxLength={4000}
-            rows={2}
-            disabled={!me}
-          />
-          {streaming ? (
-            <button type="button" className="stop" onClick={() => abort.current?.abort()}>Stop</button>
-          ) : (
-            <button type="submit" disabled={!me || !draft.trim()}>Send</button>
-          )}
+            <label htmlFor="question" className="visually-hidden">Your question</label>
+            <textarea
+              id="question"
+              ref={input}
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+              onKeyDown={onKeyDown}
+              placeholder={me ? 'Ask a question (Enter to send, Shift+Enter for a new line)' : 'Sign in to ask a question'}
+              maxLength={4000}
+              rows={2}
+              disabled={!me}
+            />
+            {streaming ? (
+              <button type="button" className="stop" onClick={() => abort.current?.abort()}>Stop</button>
+            ) : (
+              <button type="submit" disabled={!me || !draft.trim()}>Send</button>
+            )}
           </div>
         </form>
       </section>
