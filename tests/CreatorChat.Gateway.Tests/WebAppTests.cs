@@ -49,15 +49,16 @@ public sealed class WebAppTests(GatewayFixture gateway) : IClassFixture<GatewayF
     }
 
     [Theory]
-    [InlineData("GET", "/api/v1/nothing-here")]
-    [InlineData("GET", "/assets/missing-0000.js")]
-    [InlineData("POST", "/studio")]
-    public async Task Api_paths_missing_files_and_other_methods_are_not_answered_with_the_app(string method, string path)
+    [InlineData("GET", "/api/v1/nothing-here", HttpStatusCode.NotFound)]
+    [InlineData("GET", "/nothing/here", HttpStatusCode.NotFound)]
+    [InlineData("GET", "/assets/missing-0000.js", HttpStatusCode.NotFound)]
+    [InlineData("POST", "/studio", HttpStatusCode.MethodNotAllowed)]
+    public async Task Unknown_paths_missing_files_and_other_methods_are_not_answered_with_the_app(string method, string path, HttpStatusCode expected)
     {
         using var client = Browser();
         using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(expected, response.StatusCode);
         Assert.NotEqual("text/html", response.Content.Headers.ContentType?.MediaType);
     }
 

@@ -6,15 +6,16 @@ namespace CreatorChat.Gateway.Infrastructure.WebApp;
 /// <summary>
 /// Serves the single-page app that services/Web builds into the gateway's output (<c>wwwroot/</c>):
 /// hashed assets cached for a year as immutable, <c>index.html</c> revalidated on every load, and
-/// every other GET that is not an API path answered with <c>index.html</c> so that the app's own
-/// routes (/c/kitchen-lab, /studio…) survive a reload.
+/// also served for the app's own screens (<see cref="Screens"/>) so that a reload or a shared link
+/// works; any other path stays a 404 problem.
 /// </summary>
 public static class WebAppExtensions
 {
     public const string ImmutableCache = "public, max-age=31536000, immutable";
     public const string Revalidate = "no-cache";
 
-    private static readonly string[] ServerPaths = ["/api", "/v1", "/internal", "/openapi", "/docs", "/health", "/alive"];
+    /// <summary>The screens of services/Web/src/App.tsx.</summary>
+    public static readonly IReadOnlyList<string> Screens = ["/", "/signin", "/signup", "/conversations", "/studio", "/admin", "/c/{slug}"];
 
     public static WebApplication UseWebApp(this WebApplication app)
     {
@@ -35,17 +36,15 @@ public static class WebAppExtensions
         });
 
         var index = files.GetFileInfo("index.html");
-        app.MapFallback("{*path:nonfile}", (HttpContext context) =>
+        foreach (var screen in Screens)
         {
-            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) ||
-                ServerPaths.Any(p => context.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+            app.MapMethods(screen, [HttpMethods.Get, HttpMethods.Head], (HttpContext context) =>
             {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No route {context.Request.Method} {context.Request.Path}.");
-            }
+                context.Response.Headers.CacheControl = Revalidate;
+                return Results.File(index.PhysicalPath!, "text/html; charset=utf-8");
+            }).ExcludeFromDescription();
+        }
 
-            context.Response.Headers.CacheControl = Revalidate;
-            return Results.File(index.PhysicalPath!, "text/html; charset=utf-8");
-        }).ExcludeFromDescription();
         return app;
     }
 }
