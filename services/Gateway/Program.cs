@@ -2,6 +2,7 @@ using CreatorChat.Gateway.Apis;
 using CreatorChat.Gateway.Infrastructure.Edge;
 using CreatorChat.Gateway.Infrastructure.Identity;
 using CreatorChat.Gateway.Infrastructure.ReverseProxy;
+using CreatorChat.Gateway.Infrastructure.WebApp;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,8 +19,7 @@ app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = WebSocketForwarder.
 // After UseWebSockets: a WebSocket upgrade's access_token query parameter is only read once the upgrade is recognised.
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseDefaultFiles();
-app.UseStaticFiles();
+app.UseWebApp();
 
 app.MapDefaultEndpoints();
 app.MapApiDocumentation();

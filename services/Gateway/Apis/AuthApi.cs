@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CreatorChat.Gateway.Infrastructure;
 using CreatorChat.Gateway.Infrastructure.Identity;
 using CreatorChat.Gateway.Infrastructure.RateLimiting;
+using CreatorChat.Gateway.Infrastructure.WebApp;
 using CreatorChat.Gateway.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -74,7 +75,7 @@ public static class AuthApi
         var (tokens, failure, _) = await accounts.LoginAsync(account, request.Password, ip, cancellationToken);
         if (failure == LoginFailure.None)
         {
-            return TypedResults.Ok(tokens!);
+            return TypedResults.Ok(RefreshCookie.Issue(context, tokens!));
         }
 
         await limiter.ConsumeAsync("login-failures", failuresKey, limiter.Options.FailedLoginsPerAccount, window, cancellationToken);
@@ -87,23 +88,44 @@ public static class AuthApi
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
         RefreshRequest request, HttpContext context, AccountService accounts, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.RefreshToken) || request.RefreshToken.Length > 200)
+        var (refreshToken, fromCookie, forged) = RefreshCookie.Read(context, request.RefreshToken);
+        if (forged)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Refresh refused",
+                detail: $"A refresh with the session cookie must come from the web app itself (same origin, with the {RefreshCookie.Header} header).");
+        }
+
+        if (string.IsNullOrWhiteSpace(refreshToken) || refreshToken.Length > 200)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Refresh failed", detail: "The refresh token is not valid.");
         }
 
-        var tokens = await accounts.RefreshAsync(request.RefreshToken, ClientAddress.Of(context), cancellationToken);
-        return tokens is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Refresh failed", detail: "The refresh token is not valid. Log in again.")
-            : TypedResults.Ok(tokens);
+        var tokens = await accounts.RefreshAsync(refreshToken, ClientAddress.Of(context), cancellationToken);
+        if (tokens is null)
+        {
+            if (fromCookie)
+            {
+                RefreshCookie.Clear(context);
+            }
+
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Refresh failed", detail: "The refresh token is not valid. Log in again.");
+        }
+
+        return TypedResults.Ok(RefreshCookie.Issue(context, tokens));
     }
 
     public static async Task<NoContent> Logout(
         RefreshRequest request, ClaimsPrincipal user, HttpContext context, AccountService accounts, CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrWhiteSpace(request.RefreshToken) && user.GetUserId() is { } userId)
+        var (refreshToken, fromCookie, _) = RefreshCookie.Read(context, request.RefreshToken);
+        if (!string.IsNullOrWhiteSpace(refreshToken) && user.GetUserId() is { } userId)
         {
-            await accounts.LogoutAsync(request.RefreshToken, userId, ClientAddress.Of(context), cancellationToken);
+            await accounts.LogoutAsync(refreshToken, userId, ClientAddress.Of(context), cancellationToken);
+        }
+
+        if (fromCookie)
+        {
+            RefreshCookie.Clear(context);
         }
 
         return TypedResults.NoContent();

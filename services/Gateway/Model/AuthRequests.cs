@@ -6,7 +6,10 @@ public sealed record LoginRequest(string? Email, string? Password);
 
 public sealed record RefreshRequest(string? RefreshToken);
 
-public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken);
+/// <summary>The web app gets its refresh token as an HttpOnly cookie instead, so then it is absent here.</summary>
+public sealed record TokenResponse(
+    string AccessToken, string TokenType, int ExpiresIn,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? RefreshToken);
 
 public sealed record Usage(long MessagesThisMonth, long? MonthlyQuota, long RequestsThisHour, long HourlyLimit);
 

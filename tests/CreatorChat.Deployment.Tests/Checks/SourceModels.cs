@@ -119,7 +119,8 @@ internal static partial class ServiceSourceScan
     public static IReadOnlyDictionary<string, (IReadOnlySet<string> Names, IReadOnlyList<string> Unresolved)> Scan()
     {
         var result = new Dictionary<string, (IReadOnlySet<string>, IReadOnlyList<string>)>(StringComparer.Ordinal);
-        foreach (var dir in Directory.EnumerateDirectories(Folder))
+        // A .NET project is a service; services/Web (the web app, built into the gateway) is not.
+        foreach (var dir in Directory.EnumerateDirectories(Folder).Where(d => Directory.EnumerateFiles(d, "*.csproj").Any()))
         {
             var files = Directory.EnumerateFiles(dir, "*.cs", SearchOption.AllDirectories)
                 .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)

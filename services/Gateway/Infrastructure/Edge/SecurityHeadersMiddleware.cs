@@ -5,7 +5,7 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
     private const string ContentSecurityPolicy =
         "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self'; " +
-        "connect-src 'self'; frame-src https://www.youtube-nocookie.com https://www.youtube.com; " +
+        "connect-src 'self'; frame-src https://www.youtube-nocookie.com; " +
         "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
     public Task InvokeAsync(HttpContext context)

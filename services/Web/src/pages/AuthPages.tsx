@@ -1,0 +1,102 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../api/client';
+import { ErrorNote } from '../components/ErrorNote';
+import { navigate, onLinkClick } from '../router';
+import { useSession } from '../session';
+
+function nextPath(): string {
+  const next = new URL(location.href).searchParams.get('next');
+  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+export function SignInPage() {
+  const { signIn } = useSession();
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(String(form.get('email')), String(form.get('password')));
+      navigate(nextPath(), true);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="page narrow">
+      <h1>Sign in</h1>
+      <form onSubmit={submit} className="stack">
+        <label>
+          Email
+          <input name="email" type="email" autoComplete="username" required />
+        </label>
+        <label>
+          Password
+          <input name="password" type="password" autoComplete="current-password" required />
+        </label>
+        <ErrorNote error={error} />
+        <button type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
+      </form>
+      <p>
+        New here? <a href={`/signup${location.search}`} onClick={onLinkClick}>Create an account</a>
+      </p>
+    </section>
+  );
+}
+
+export function SignUpPage() {
+  const { signIn } = useSession();
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const email = String(form.get('email'));
+    const password = String(form.get('password'));
+    setBusy(true);
+    setError(null);
+    try {
+      await api('/api/v1/auth/register', { method: 'POST', body: { email, password, name: String(form.get('name')) || undefined } });
+      await signIn(email, password);
+      navigate(nextPath(), true);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="page narrow">
+      <h1>Create an account</h1>
+      <form onSubmit={submit} className="stack">
+        <label>
+          Name <span className="muted">(optional)</span>
+          <input name="name" autoComplete="name" maxLength={100} />
+        </label>
+        <label>
+          Email
+          <input name="email" type="email" autoComplete="username" required />
+        </label>
+        <label>
+          Password
+          <input name="password" type="password" autoComplete="new-password" required minLength={10} aria-describedby="password-hint" />
+        </label>
+        <p id="password-hint" className="muted small">At least 10 characters; a few words make a strong password.</p>
+        <ErrorNote error={error} />
+        <button type="submit" disabled={busy}>{busy ? 'Creating…' : 'Create account'}</button>
+      </form>
+      <p>
+        Already have an account? <a href={`/signin${location.search}`} onClick={onLinkClick}>Sign in</a>
+      </p>
+    </section>
+  );
+}
