@@ -29,7 +29,7 @@ namespace CreatorChat.Benchmarks;
 /// </summary>
 public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
 {
-    public sealed record Options(int[] Sizes, int[] StoreSizes, int Queries, string? Output)
+    public sealed record Options(int[] Sizes, int[] StoreSizes, int Queries, string? Output, bool Ingestion = true)
     {
         public static Options? Parse(string[] args)
         {
@@ -47,6 +47,9 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
                     case "--queries" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var q) && q > 0:
                         options = options with { Queries = q };
                         i++;
+                        break;
+                    case "--no-ingestion":
+                        options = options with { Ingestion = false };
                         break;
                     case "--output" when i + 1 < args.Length:
                         options = options with { Output = args[++i] };
@@ -84,7 +87,10 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
         Line();
 
         var files = ReadCaptionFiles(subtitles);
-        MeasurePipelineCpu(files);
+        if (options.Ingestion)
+        {
+            MeasurePipelineCpu(files);
+        }
 
         var folder = Path.Combine(Path.GetTempPath(), "creatorchat-bench", Guid.NewGuid().ToString("N")[..12]);
         await using var postgres = await LocalPostgres.StartAsync(Path.Combine(folder, "postgres"), FreePort.Next(), ephemeral: true, cancellationToken);
@@ -94,7 +100,11 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
 
         try
         {
-            await MeasureIngestionAsync(host.Services, files, cancellationToken);
+            if (options.Ingestion)
+            {
+                await MeasureIngestionAsync(host.Services, files, cancellationToken);
+            }
+
             MeasureIndex();
             await MeasureStoreAsync(host.Services, files, cancellationToken);
         }

@@ -229,7 +229,7 @@ public sealed class KnowledgeApiTests(RetrievalServiceFixture service) : IClassF
         var job = await RetrievalServiceFixture.WaitForJobAsync(owner, second);
 
         Assert.Equal("succeeded", job["status"]!.GetValue<string>());
-        Assert.Empty(await RetrievalServiceFixture.SearchAsync(owner, slug, "dutch oven crust"));
+        Assert.False(await RetrievalServiceFixture.FindsAsync(owner, slug, "dutch oven crust", "Dutch oven"));
         var seared = await RetrievalServiceFixture.SearchAsync(owner, slug, "cast iron pan steak");
         Assert.All(seared, r => Assert.Equal("Kitchen notes, corrected", r!["title"]!.GetValue<string>()));
         var videos = (await owner.GetFromJsonAsync<JsonArray>(new Uri($"/api/v1/creators/{slug}/videos", UriKind.Relative)))!;

@@ -68,6 +68,7 @@ public sealed class QdrantContractTests : IAsyncLifetime
         {
             Mode = SearchMode.Hybrid, Terms = Bm25.Query("7"), Fusion = new RankFusion(K: 1, SemanticWeight: 1f, LexicalWeight: 2f),
         }, CancellationToken.None);
+        var denseOf = _qdrant.Points.ToDictionary(p => p.Key, p => p.Value["vector"]!["dense"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray());
         var lexical = await store.SearchAsync(new VectorQuery("maya", new float[] { 0.5f, 0.5f, 0.5f, 0.5f }, 2, -1f, [g1])
         {
             Mode = SearchMode.Lexical, Terms = Bm25.Query("7"),
@@ -111,7 +112,8 @@ public sealed class QdrantContractTests : IAsyncLifetime
         Assert.Equal(4, hybrid.Count);
         Assert.Equal("Text 7", hybrid[0].Payload.Text); // the only BM25 match (its stored sparse vector carried the term), weighted ×2
         Assert.All(hybrid, m => Assert.InRange(m.Score, 0f, 1.01f));
-        Assert.All(hybrid, m => Assert.InRange(m.Similarity, 0.5f, 1f)); // cosine from the returned dense vector
+        Assert.All(hybrid, m => Assert.Equal( // the similarity comes from the returned dense vector
+            denseOf[m.Id].Sum(v => v * 0.5f), m.Similarity, 4));
         Assert.Equal("Text 7", Assert.Single(lexical).Payload.Text);
         Assert.Equal("bm25", JsonNode.Parse(_server.Requests[11].Body)!["using"]!.GetValue<string>());
     }

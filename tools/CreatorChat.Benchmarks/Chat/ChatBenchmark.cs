@@ -28,7 +28,7 @@ namespace CreatorChat.Benchmarks.Chat;
 /// </remarks>
 public static class ChatBenchmark
 {
-    private const string Slug = "hf-course";
+    internal const string Slug = "hf-course";
 
     private static readonly string[] Topics =
     [
@@ -235,7 +235,7 @@ public static class ChatBenchmark
         return new Sample(ttft ?? total, total, cached);
     }
 
-    private static async Task SetUpCreatorAsync(HttpClient http, string admin, string captions, int videoCount)
+    internal static async Task SetUpCreatorAsync(HttpClient http, string admin, string captions, int videoCount)
     {
         await SendAsync(http, HttpMethod.Post, "/api/v1/creators", admin, new
         {
@@ -275,7 +275,7 @@ public static class ChatBenchmark
         Console.WriteLine($"Ingested {metadata.Count} caption files in {watch.Elapsed.TotalSeconds:0.0} s.");
     }
 
-    private static async Task<List<string>> RegisterUsersAsync(HttpClient http, string admin, int count)
+    internal static async Task<List<string>> RegisterUsersAsync(HttpClient http, string admin, int count)
     {
         var tokens = new string[count];
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
@@ -289,10 +289,10 @@ public static class ChatBenchmark
         return [.. tokens];
     }
 
-    private static async Task<string> LoginAsync(HttpClient http, string email, string password) =>
+    internal static async Task<string> LoginAsync(HttpClient http, string email, string password) =>
         (await SendAsync(http, HttpMethod.Post, "/api/v1/auth/login", null, new { email, password }))["access_token"]!.GetValue<string>();
 
-    private static async Task<JsonNode> SendAsync(HttpClient http, HttpMethod method, string path, string? token, object? body)
+    internal static async Task<JsonNode> SendAsync(HttpClient http, HttpMethod method, string path, string? token, object? body)
     {
         using var request = new HttpRequestMessage(method, path);
         if (token is not null)

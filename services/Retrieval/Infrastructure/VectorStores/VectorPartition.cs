@@ -53,7 +53,10 @@ public sealed class VectorPartition
         _generations = generations;
         _generationIndex = generationIndex;
         Count = blocks.Sum(b => b.Count);
+        _terms = blocks.Sum(b => b.TermCount);
     }
+
+    private readonly long _terms;
 
     public int Dimensions { get; }
 
@@ -65,13 +68,13 @@ public sealed class VectorPartition
     public int BlockCount => _blocks.Length;
 
     /// <summary>Bytes held by the vectors and row metadata (not counting object headers).</summary>
-    public long EstimatedBytes => (long)Count * BytesPerRow(Dimensions);
+    public long EstimatedBytes => ((long)Count * BytesPerRow(Dimensions)) + (_terms * BytesPerTerm);
 
     /// <summary>Memory one row takes: the float16 vector, its id, video and generation indexes.</summary>
-    public static long BytesPerRow(int dimensions) => (dimensions * 2L) + 16 + 4 + 4 + LexicalBytesPerRow;
+    public static long BytesPerRow(int dimensions) => (dimensions * 2L) + 16 + 4 + 4;
 
-    /// <summary>A chunk's BM25 terms, held twice (per row and in the block's inverted index): ~50 terms × 8 bytes × 2.</summary>
-    public const long LexicalBytesPerRow = 800;
+    /// <summary>Bytes of the BM25 terms: each (index, weight) pair is held per row and once more in the block's inverted index.</summary>
+    public const long BytesPerTerm = 16;
 
     public static VectorPartition Empty(int dimensions, long version = 0) =>
         new(dimensions, version, [], [], ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal), [], ImmutableDictionary<Guid, int>.Empty);
@@ -401,6 +404,8 @@ public sealed class VectorPartition
         public int[] Videos { get; }
         public int[] Generations { get; }
         public SparseVector?[] Terms { get; }
+
+        public long TermCount => Terms.Sum(t => (long)(t?.Count ?? 0));
 
         /// <summary>The rows containing a term and their BM25 weights; the inverted index is built on the first lexical search.</summary>
         public (int[] Rows, float[] Weights) Postings(uint term) =>
