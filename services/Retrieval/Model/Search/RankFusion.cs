@@ -5,8 +5,8 @@ namespace CreatorChat.Retrieval.Model.Search;
 /// Σ weight / (K + rank) over the lists it is in (rank from 1), divided by the best possible score, so a
 /// passage first in both lists scores 1. Qdrant's query API computes the same (<c>{"rrf": {"k", "weights"}}</c>).
 /// Ranks rather than scores: cosine similarities and BM25 sums live on unrelated scales that move with
-/// the query, and ranks need no normalisation. The defaults are tuned on the dev split of the HF-course
-/// question set (<c>benchmarks -- retrieval-quality</c>), never on its held-out split.
+/// the query, and ranks need no normalisation. <c>benchmarks -- retrieval-quality</c> tunes it on the dev split of
+/// the HF-course question set and reports the held-out split (see <see cref="Default"/>).
 /// </summary>
 /// <param name="Candidates">How deep each list is read, as a multiple of the results asked for.</param>
 public sealed record RankFusion(int K, float SemanticWeight, float LexicalWeight, int Candidates = 4)
