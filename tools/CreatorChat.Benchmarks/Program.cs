@@ -17,6 +17,11 @@ const string usage =
                   --sizes 10000,100000,1000000   in-memory index sizes (chunks of one creator)
                   --store-sizes 10000,100000     sizes for the full store (Postgres round trips included)
                   --queries 300                  timed queries per size
+                  --no-ingestion                 skip the 82-file ingestion (search latency and memory only)
+                  --output FILE                  also write the Markdown report to FILE
+      retrieval-quality  recall@1/@5 and MRR of lexical, semantic and hybrid search on the HF-course question set
+                  (tools/CreatorChat.Benchmarks/RetrievalQuality), fusion tuned and confidence fitted on its dev split
+                  --models arctic-xs,minilm      offline embedding models to compare
                   --output FILE                  also write the Markdown report to FILE
     """;
 
@@ -53,6 +58,17 @@ switch (args[0])
                 cancel.Cancel();
             };
             return await new RetrievalBenchmark(options).RunAsync(cancel.Token);
+        }
+
+    case "retrieval-quality":
+        using (var cancel = new CancellationTokenSource())
+        {
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                cancel.Cancel();
+            };
+            return await CreatorChat.Benchmarks.RetrievalQuality.RetrievalQualityBenchmark.RunAsync(args[1..], cancel.Token);
         }
 
     default:

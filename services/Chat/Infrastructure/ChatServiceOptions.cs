@@ -11,6 +11,12 @@ public sealed class ChatServiceOptions
     /// <summary>Passages scoring below this are not shown to the model (null: retrieval's own default).</summary>
     public double? MinScore { get; set; }
 
+    /// <summary>
+    /// Below this search confidence (retrieval's calibrated probability that its best passage answers the question)
+    /// the videos don't cover the question: the model gets no passages and says so.
+    /// </summary>
+    public double MinConfidence { get; set; } = 0.5;
+
     /// <summary>Recent turns (user + assistant messages) given to the model for a follow-up question.</summary>
     public int HistoryMessages { get; set; } = 4;
 

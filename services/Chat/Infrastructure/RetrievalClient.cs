@@ -11,7 +11,8 @@ public sealed class RetrievalUnavailableException(string reason, Exception? inne
     public string Reason { get; } = reason;
 }
 
-public sealed record SearchResult(string KnowledgeVersion, IReadOnlyList<Passage> Passages);
+/// <param name="Confidence">Retrieval's calibrated probability (0..1) that the best passage answers the question; null from a retrieval that does not say.</param>
+public sealed record SearchResult(string KnowledgeVersion, IReadOnlyList<Passage> Passages, double? Confidence = null);
 
 /// <summary>
 /// The retrieval service's internal API: search a creator's videos, and read the version of a
@@ -57,7 +58,7 @@ public sealed class RetrievalClient(IHttpClientFactory clients, ILogger<Retrieva
                     string.IsNullOrWhiteSpace(hit.Url) ? DeepLink(hit.VideoId, hit.StartSeconds) : hit.Url));
             }
 
-            return new SearchResult(VersionText(payload.KnowledgeVersion), passages);
+            return new SearchResult(VersionText(payload.KnowledgeVersion), passages, payload.Confidence);
         }
         catch (Exception ex) when (ex is not RetrievalUnavailableException && CreatorDirectory.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
         {
@@ -109,7 +110,7 @@ public sealed class RetrievalClient(IHttpClientFactory clients, ILogger<Retrieva
         string CreatorId, string Query, int K,
         [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double? MinScore);
 
-    private sealed record SearchResponse(JsonElement KnowledgeVersion, List<SearchHit>? Results);
+    private sealed record SearchResponse(JsonElement KnowledgeVersion, List<SearchHit>? Results, double? Confidence);
 
     private sealed record SearchHit(string? VideoId, string? Title, double StartSeconds, double EndSeconds, string? Text, double Score, string? Url);
 

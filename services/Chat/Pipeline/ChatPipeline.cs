@@ -196,7 +196,7 @@ public sealed partial class ChatPipeline(
             }
         }
 
-        var passages = search.Passages;
+        IReadOnlyList<Passage> passages = search.Confidence < settings.MinConfidence ? [] : search.Passages; // "the videos don't cover this"
         var topScore = passages.Count == 0 ? (double?)null : passages.Max(p => p.Score);
         var tracker = new CitationTracker(passages);
         state.Tracker = tracker;

@@ -25,8 +25,9 @@ public static class InternalKnowledgeApi
     }
 
     /// <summary>
-    /// <c>{creator_id, query, k, min_score?}</c> → <c>{knowledge_version, results}</c>. The creator's existence is
-    /// the caller's concern (chat has already loaded it); an unknown creator simply has no knowledge.
+    /// <c>{creator_id, query, k, min_score?}</c> → <c>{knowledge_version, results, confidence}</c>. The creator's existence is
+    /// the caller's concern (chat has already loaded it); an unknown creator simply has no knowledge. <c>min_score</c> is
+    /// still validated but no longer cuts results (a cut emptied lists): the caller decides on <c>confidence</c>.
     /// </summary>
     public static async Task<Results<Ok<InternalSearchResponse>, ValidationProblem>> Search(
         InternalSearchRequest request, KnowledgeSearch search, SearchOptions options, CancellationToken cancellationToken)
@@ -47,8 +48,8 @@ public static class InternalKnowledgeApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var outcome = await search.SearchAsync(request.CreatorId!, request.Query!.Trim(), k, request.MinScore ?? options.DefaultMinScore, cancellationToken);
-        return TypedResults.Ok(new InternalSearchResponse(outcome.KnowledgeVersion, outcome.Results));
+        var outcome = await search.SearchAsync(request.CreatorId!, request.Query!.Trim(), k, cancellationToken);
+        return TypedResults.Ok(new InternalSearchResponse(outcome.KnowledgeVersion, outcome.Results, Math.Round(outcome.Confidence, 4)));
     }
 
     public static async Task<Results<Ok<KnowledgeView>, ProblemHttpResult>> GetKnowledge(

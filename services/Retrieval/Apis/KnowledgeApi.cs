@@ -120,7 +120,7 @@ public static class KnowledgeApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var outcome = await search.SearchAsync(slug, q!.Trim(), count, options.DefaultMinScore, cancellationToken);
+        var outcome = await search.SearchAsync(slug, q!.Trim(), count, cancellationToken);
         return TypedResults.Ok(outcome.Results);
     }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
@@ -9,28 +8,39 @@ namespace CreatorChat.Retrieval.Infrastructure;
 
 public sealed record SearchOptions
 {
-    /// <summary>Hits below this cosine similarity are not returned (unless the caller asks for another threshold).</summary>
-    public float DefaultMinScore { get; init; } = 0.12f;
-
     public int DefaultK { get; init; } = 5;
 
     public int MaxK { get; init; } = 50;
 
     public int MaxQueryLength { get; init; } = 1000;
+
+    public SearchMode Mode { get; init; } = SearchMode.Hybrid;
+
+    public RankFusion Fusion { get; init; } = RankFusion.Default;
+
+    public SearchConfidence Confidence { get; init; } = SearchConfidence.Default;
 }
 
-public sealed record SearchOutcome(long KnowledgeVersion, IReadOnlyList<SearchResult> Results);
+/// <param name="Confidence">The best result's <see cref="SearchResult.Confidence"/>; 0 without results.</param>
+public sealed record SearchOutcome(long KnowledgeVersion, IReadOnlyList<SearchResult> Results)
+{
+    public double Confidence => Results.Count == 0 ? 0 : Results.Max(r => r.Confidence);
+}
 
 /// <summary>
-/// A question → a creator's best passages. The knowledge version is read first, so a cached answer
+/// A question → a creator's k best passages, by BM25 and by meaning, fused (<see cref="RankFusion"/>), each
+/// with a calibrated confidence. The knowledge version is read first, so a cached answer
 /// (chat keys its cache on it) can only be older than the version it is stored under, never newer.
 /// Only the active generation of each video can match, so a video being replaced shows either its old
 /// or its new chunks, never both or a half-written mix.
 /// </summary>
 public sealed class KnowledgeSearch(
-    KnowledgeRepository repository, Embedder embedder, IVectorStore store, VectorCollectionGate gate, RetrievalTelemetry telemetry)
+    KnowledgeRepository repository, Embedder embedder, IVectorStore store, VectorCollectionGate gate, RetrievalTelemetry telemetry, SearchOptions options)
 {
-    public async Task<SearchOutcome> SearchAsync(string creatorId, string query, int k, float minScore, CancellationToken cancellationToken)
+    public Task<SearchOutcome> SearchAsync(string creatorId, string query, int k, CancellationToken cancellationToken) =>
+        SearchAsync(creatorId, query, k, options.Mode, cancellationToken);
+
+    public async Task<SearchOutcome> SearchAsync(string creatorId, string query, int k, SearchMode mode, CancellationToken cancellationToken)
     {
         using var activity = RetrievalTelemetry.ActivitySource.StartActivity("search knowledge");
         activity?.SetTag("creatorchat.creator_id", creatorId);
@@ -46,14 +56,15 @@ public sealed class KnowledgeSearch(
 
         await gate.EnsureAsync(cancellationToken);
         var vector = await embedder.EmbedQueryAsync(query, cancellationToken);
-        if (TensorPrimitives.MaxMagnitude(vector) == 0)
-        {
-            return new SearchOutcome(knowledge.Version, []); // nothing searchable in the query (only stop words)
-        }
+        var terms = LexicalAnalyzer.ContentTerms(query).Distinct(StringComparer.Ordinal).ToList();
 
         // Over-fetch: duplicates of better hits are dropped below.
-        var matches = await store.SearchAsync(new VectorQuery(creatorId, vector, (k * 3) + 5, minScore, generations.ToHashSet()), cancellationToken);
-        var results = SearchResults.Deduplicate(matches, k).Select(SearchResults.ToResult).ToList();
+        var matches = await store.SearchAsync(
+            new VectorQuery(creatorId, vector, (k * 3) + 5, -1f, generations.ToHashSet()) { Mode = mode, Terms = Bm25.Query(query), Fusion = options.Fusion },
+            cancellationToken);
+        var results = SearchResults.Deduplicate(matches, k)
+            .Select(m => SearchResults.ToResult(m, options.Confidence.Estimate(m.Similarity, SearchConfidence.CoverageOf(terms, m.Payload))))
+            .ToList();
 
         telemetry.Searched(store.Kind, Stopwatch.GetElapsedTime(started));
         activity?.SetTag("creatorchat.results", results.Count);

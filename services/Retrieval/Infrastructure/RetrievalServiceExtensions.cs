@@ -66,13 +66,29 @@ public static class RetrievalServiceExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The embedding model, in a Microsoft.Extensions.AI pipeline with OpenTelemetry: an OpenAI-compatible server
+    /// when <c>ConnectionStrings:embeddings</c> is set, else the offline model named by <c>Retrieval:Embeddings:Model</c>
+    /// (<c>arctic-xs</c>, the default; <c>minilm</c>; or <c>lexical</c>, the hashed lexical embedder).
+    /// </summary>
     private static void AddEmbeddings(IHostApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString(EmbeddingConnection.Name);
+        Func<IServiceProvider, IEmbeddingGenerator<string, Embedding<float>>> inner;
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            var dimensions = builder.Configuration.GetValue("Retrieval:Embeddings:Dimensions", HashingEmbeddingGenerator.DefaultDimensions);
-            builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new HashingEmbeddingGenerator(dimensions));
+            var name = builder.Configuration.GetValue("Retrieval:Embeddings:Model", DefaultOfflineModel)!;
+            if (string.Equals(name, "lexical", StringComparison.OrdinalIgnoreCase))
+            {
+                var dimensions = builder.Configuration.GetValue("Retrieval:Embeddings:Dimensions", HashingEmbeddingGenerator.DefaultDimensions);
+                inner = _ => new HashingEmbeddingGenerator(dimensions);
+            }
+            else
+            {
+                var model = SentenceModel.Find(name) ?? throw new InvalidOperationException(
+                    $"Retrieval:Embeddings:Model '{name}' is not an offline model: use arctic-xs, minilm or lexical, or set ConnectionStrings:embeddings.");
+                inner = _ => new SentenceEncoderGenerator(model);
+            }
         }
         else
         {
@@ -80,7 +96,7 @@ public static class RetrievalServiceExtensions
             var options = builder.Configuration.GetSection("Retrieval:Embeddings").Get<OpenAIEmbeddingOptions>() ?? new OpenAIEmbeddingOptions();
             builder.Services.AddHttpClient(EmbeddingConnection.Name, client => client.Timeout = Timeout.InfiniteTimeSpan)
                 .WithResilienceOptions(EmbeddingConnection.Name);
-            builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
+            inner = sp =>
             {
                 var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(EmbeddingConnection.Name);
                 var client = new EmbeddingClient(connection.Model, new ApiKeyCredential(connection.Key ?? "unused"), new OpenAIClientOptions
@@ -92,11 +108,17 @@ public static class RetrievalServiceExtensions
                 });
                 return new OpenAIEmbeddingGenerator(
                     client, connection, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OpenAIEmbeddingGenerator>>());
-            });
+            };
         }
 
+        builder.Services.AddSingleton(sp => new EmbeddingGeneratorBuilder<string, Embedding<float>>(inner(sp))
+            .UseOpenTelemetry(sp.GetService<ILoggerFactory>(), RetrievalTelemetry.Name)
+            .Build(sp));
         builder.Services.AddSingleton<Embedder>();
     }
+
+    /// <summary>Chosen on the HF-course question set (tools/CreatorChat.Benchmarks retrieval-quality): see the README.</summary>
+    public const string DefaultOfflineModel = "arctic-xs";
 
     private static void AddVectorStore(IHostApplicationBuilder builder)
     {

@@ -27,7 +27,8 @@ public sealed record JobView(
 /// <summary>POST /internal/v1/search (chat → retrieval).</summary>
 public sealed record InternalSearchRequest(string? CreatorId, string? Query, int? K, float? MinScore);
 
-public sealed record InternalSearchResponse(long KnowledgeVersion, IReadOnlyList<Search.SearchResult> Results);
+/// <param name="Confidence">How likely the best result answers the query (0..1, calibrated; 0 without results): chat's "not covered" decision.</param>
+public sealed record InternalSearchResponse(long KnowledgeVersion, IReadOnlyList<Search.SearchResult> Results, double Confidence);
 
 public sealed record KnowledgeView(string CreatorId, long KnowledgeVersion, int VideoCount, int ChunkCount)
 {

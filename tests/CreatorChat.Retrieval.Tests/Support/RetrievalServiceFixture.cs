@@ -106,6 +106,13 @@ public class RetrievalServiceFixture(InfrastructureFixture infrastructure) : IAs
         return (await response.ReadJsonAsync()).AsArray();
     }
 
+    /// <summary>
+    /// Whether a search returns a passage containing <paramref name="text"/>: search always returns the k best of what is
+    /// searchable, so "not searchable" means "not among the results", not "no results".
+    /// </summary>
+    public static async Task<bool> FindsAsync(HttpClient client, string slug, string q, string text) =>
+        (await SearchAsync(client, slug, q)).Any(r => r!["text"]!.GetValue<string>().Contains(text, StringComparison.OrdinalIgnoreCase));
+
     public async Task<long> StoredChunksAsync(string slug) =>
         await Service<CreatorChat.Retrieval.Infrastructure.VectorStores.IVectorStore>().CountAsync(slug, CancellationToken.None);
 }

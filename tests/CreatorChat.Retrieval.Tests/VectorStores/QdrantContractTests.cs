@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
+using CreatorChat.Retrieval.Model.Search;
 using CreatorChat.Retrieval.Tests.Support;
 
 namespace CreatorChat.Retrieval.Tests.VectorStores;
@@ -63,6 +64,15 @@ public sealed class QdrantContractTests : IAsyncLifetime
             (float)random.NextDouble(), (float)random.NextDouble(), (float)random.NextDouble(), 0.5f)).ToList(), CancellationToken.None);
         var filtered = await store.SearchAsync(new VectorQuery("maya", new float[] { 0.5f, 0.5f, 0.5f, 0.5f }, 5, 0.1f, [g2, g2]), CancellationToken.None);
         var unfiltered = await store.SearchAsync(new VectorQuery("maya", new float[] { 0.5f, 0.5f, 0.5f, 0.5f }, 3, -1f, null), CancellationToken.None);
+        var hybrid = await store.SearchAsync(new VectorQuery("maya", new float[] { 0.5f, 0.5f, 0.5f, 0.5f }, 4, -1f, [g1])
+        {
+            Mode = SearchMode.Hybrid, Terms = Bm25.Query("7"), Fusion = new RankFusion(K: 1, SemanticWeight: 1f, LexicalWeight: 2f),
+        }, CancellationToken.None);
+        var denseOf = _qdrant.Points.ToDictionary(p => p.Key, p => p.Value["vector"]!["dense"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray());
+        var lexical = await store.SearchAsync(new VectorQuery("maya", new float[] { 0.5f, 0.5f, 0.5f, 0.5f }, 2, -1f, [g1])
+        {
+            Mode = SearchMode.Lexical, Terms = Bm25.Query("7"),
+        }, CancellationToken.None);
         await store.DeleteAsync("maya", "v1", [g1], CancellationToken.None);
         await store.DeleteAsync("maya", "v2", null, CancellationToken.None);
         var count = await store.CountAsync("maya", CancellationToken.None);
@@ -71,7 +81,7 @@ public sealed class QdrantContractTests : IAsyncLifetime
         Assert.Equal(
         [
             "collection_exists", "create_collection", "get_collection", "create_field_index", "create_field_index", "create_field_index",
-            "upsert_points", "upsert_points", "query_points", "query_points", "delete_points", "delete_points", "count_points",
+            "upsert_points", "upsert_points", "query_points", "query_points", "query_points", "query_points", "delete_points", "delete_points", "count_points",
         ], operations);
         Assert.Empty(_qdrant.ResponseErrors);
 
@@ -87,10 +97,25 @@ public sealed class QdrantContractTests : IAsyncLifetime
         Assert.Equal(300 - 50 - 100, count);
 
         // The filters say what they should.
-        var delete = JsonNode.Parse(_server.Requests[10].Body)!["filter"]!["must"]!.AsArray();
+        var delete = JsonNode.Parse(_server.Requests[12].Body)!["filter"]!["must"]!.AsArray();
         Assert.Equal(["creator_id", "video_id", "generation"], delete.Select(c => c!["key"]!.GetValue<string>()));
         Assert.Equal([g2.ToString()], JsonNode.Parse(_server.Requests[8].Body)!["filter"]!["must"]![1]!["match"]!["any"]!.AsArray().Select(v => v!.GetValue<string>()));
         Assert.Equal("true", _server.Requests[6].Query["wait"]);
+
+        // Hybrid: one query, BM25 and dense prefetches (each filtered to the creator and generations) fused by weighted RRF.
+        var fused = JsonNode.Parse(_server.Requests[10].Body)!;
+        var prefetch = fused["prefetch"]!.AsArray();
+        Assert.Equal(["bm25", "dense"], prefetch.Select(p => p!["using"]!.GetValue<string>()));
+        Assert.All(prefetch, p => Assert.Equal(g1.ToString(), p!["filter"]!["must"]![1]!["match"]!["any"]![0]!.GetValue<string>()));
+        Assert.Equal(1, fused["query"]!["rrf"]!["k"]!.GetValue<int>());
+        Assert.Equal([2f, 1f], fused["query"]!["rrf"]!["weights"]!.AsArray().Select(w => w!.GetValue<float>()));
+        Assert.Equal(4, hybrid.Count);
+        Assert.Equal("Text 7", hybrid[0].Payload.Text); // the only BM25 match (its stored sparse vector carried the term), weighted ×2
+        Assert.All(hybrid, m => Assert.InRange(m.Score, 0f, 1.01f));
+        Assert.All(hybrid, m => Assert.Equal( // the similarity comes from the returned dense vector
+            denseOf[m.Id].Sum(v => v * 0.5f), m.Similarity, 4));
+        Assert.Equal("Text 7", Assert.Single(lexical).Payload.Text);
+        Assert.Equal("bm25", JsonNode.Parse(_server.Requests[11].Body)!["using"]!.GetValue<string>());
     }
 
     [RequiresQdrantSpecFact]
@@ -99,8 +124,9 @@ public sealed class QdrantContractTests : IAsyncLifetime
         await Store().EnsureCollectionAsync(Space, CancellationToken.None);
 
         var create = JsonNode.Parse(_server.Requests.Single(r => r.Method == "PUT" && r.Path == "/collections/chunks").Body)!;
-        Assert.Equal(4, create["vectors"]!["size"]!.GetValue<int>());
-        Assert.Equal("Cosine", create["vectors"]!["distance"]!.GetValue<string>());
+        Assert.Equal(4, create["vectors"]!["dense"]!["size"]!.GetValue<int>());
+        Assert.Equal("Cosine", create["vectors"]!["dense"]!["distance"]!.GetValue<string>());
+        Assert.Equal("idf", create["sparse_vectors"]!["bm25"]!["modifier"]!.GetValue<string>());
         Assert.Equal("contract-model", create["metadata"]![QdrantVectorStore.ModelKey]!.GetValue<string>());
         var indexes = _server.Requests.Where(r => r.Path == "/collections/chunks/index").Select(r => JsonNode.Parse(r.Body)!).ToList();
         Assert.Equal(["creator_id", "video_id", "generation"], indexes.Select(i => i["field_name"]!.GetValue<string>()));
@@ -269,11 +295,11 @@ public sealed class QdrantContractTests : IAsyncLifetime
                 case "create_collection":
                     if (RaceOnCreate)
                     {
-                        Collections[name] = (body!["vectors"]!["size"]!.GetValue<int>(), "Cosine", body["metadata"]![QdrantVectorStore.ModelKey]!.GetValue<string>());
+                        Collections[name] = (body!["vectors"]!["dense"]!["size"]!.GetValue<int>(), "Cosine", body["metadata"]![QdrantVectorStore.ModelKey]!.GetValue<string>());
                         return Error(409, $"Wrong input: Collection `{name}` already exists!", spec, operation);
                     }
 
-                    Collections[name] = (body!["vectors"]!["size"]!.GetValue<int>(), body["vectors"]!["distance"]!.GetValue<string>(),
+                    Collections[name] = (body!["vectors"]!["dense"]!["size"]!.GetValue<int>(), body["vectors"]!["dense"]!["distance"]!.GetValue<string>(),
                         body["metadata"]?[QdrantVectorStore.ModelKey]?.GetValue<string>());
                     result = true;
                     break;
@@ -310,21 +336,48 @@ public sealed class QdrantContractTests : IAsyncLifetime
                     result = new JsonObject { ["operation_id"] = 3, ["status"] = "completed" };
                     break;
                 case "query_points":
-                    var query = body!["query"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
-                    var threshold = body["score_threshold"]?.GetValue<float>() ?? float.MinValue;
-                    var scored = Matching(body["filter"])
-                        .Select(p => (Point: p, Score: Cosine(query, p["vector"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray())))
-                        .Where(s => s.Score >= threshold)
-                        .OrderByDescending(s => s.Score)
-                        .Take(body["limit"]?.GetValue<int>() ?? 10)
-                        .Select(s => (JsonNode)new JsonObject
+                    var limit = body!["limit"]?.GetValue<int>() ?? 10;
+                    IEnumerable<(JsonObject Point, float Score)> scored;
+                    if (body["prefetch"] is JsonArray prefetches)
+                    {
+                        // Weighted reciprocal rank fusion of the prefetches, as Qdrant's {"rrf": {"k", "weights"}}.
+                        var k = body["query"]!["rrf"]!["k"]?.GetValue<int>() ?? 2;
+                        var weights = body["query"]!["rrf"]!["weights"]?.AsArray().Select(w => w!.GetValue<float>()).ToArray();
+                        var fusedScores = new Dictionary<JsonObject, float>();
+                        for (var p = 0; p < prefetches.Count; p++)
+                        {
+                            var ranked = Rank(prefetches[p]!.AsObject()).ToList();
+                            for (var r = 0; r < ranked.Count; r++)
+                            {
+                                fusedScores[ranked[r].Point] = fusedScores.GetValueOrDefault(ranked[r].Point) + ((weights?[p] ?? 1f) / (k + r + 1f));
+                            }
+                        }
+
+                        scored = fusedScores.Select(f => (f.Key, f.Value)).OrderByDescending(f => f.Value);
+                    }
+                    else
+                    {
+                        scored = Rank(body);
+                    }
+
+                    var withDense = body["with_vector"] is JsonArray names && names.Any(n => n!.GetValue<string>() == "dense");
+                    var points = scored.Where(s => Matches(s.Point, body["filter"])).Take(limit).Select(s =>
+                    {
+                        var point = new JsonObject
                         {
                             ["id"] = s.Point["id"]!.DeepClone(),
                             ["version"] = 7,
                             ["score"] = s.Score,
                             ["payload"] = s.Point["payload"]!.DeepClone(),
-                        });
-                    result = new JsonObject { ["points"] = new JsonArray(scored.ToArray()) };
+                        };
+                        if (withDense)
+                        {
+                            point["vector"] = new JsonObject { ["dense"] = s.Point["vector"]!["dense"]!.DeepClone() };
+                        }
+
+                        return (JsonNode)point;
+                    });
+                    result = new JsonObject { ["points"] = new JsonArray(points.ToArray()) };
                     break;
                 case "count_points":
                     result = new JsonObject { ["count"] = Matching(body!["filter"]).Count() };
@@ -344,13 +397,38 @@ public sealed class QdrantContractTests : IAsyncLifetime
             return dot / (System.Numerics.Tensors.TensorPrimitives.Norm(a) * System.Numerics.Tensors.TensorPrimitives.Norm(b));
         }
 
-        private IEnumerable<JsonObject> Matching(JsonNode? filter) =>
-            Points.Values.Where(point => (filter?["must"]?.AsArray() ?? []).All(condition =>
+        private IEnumerable<JsonObject> Matching(JsonNode? filter) => Points.Values.Where(point => Matches(point, filter));
+
+        private static bool Matches(JsonObject point, JsonNode? filter) =>
+            (filter?["must"]?.AsArray() ?? []).All(condition =>
             {
                 var value = point["payload"]![condition!["key"]!.GetValue<string>()]?.ToString();
                 var match = condition["match"]!;
                 return match["value"] is { } exact ? exact.ToString() == value : match["any"]!.AsArray().Any(a => a!.ToString() == value);
-            }));
+            });
+
+        /// <summary>One query (dense by cosine, or sparse by dot product of shared indices), filtered, best first, up to its limit.</summary>
+        private IEnumerable<(JsonObject Point, float Score)> Rank(JsonObject query)
+        {
+            var threshold = query["score_threshold"]?.GetValue<float>() ?? float.MinValue;
+            var candidates = Matching(query["filter"]);
+            IEnumerable<(JsonObject Point, float Score)> scored;
+            if (query["using"]!.GetValue<string>() == "bm25")
+            {
+                var terms = query["query"]!["indices"]!.AsArray().Select(i => i!.GetValue<uint>())
+                    .Zip(query["query"]!["values"]!.AsArray().Select(v => v!.GetValue<float>())).ToDictionary(t => t.First, t => t.Second);
+                scored = candidates.Where(p => p["vector"]!["bm25"] is not null).Select(p => (Point: p, Score: p["vector"]!["bm25"]!["indices"]!.AsArray()
+                    .Select(i => i!.GetValue<uint>()).Zip(p["vector"]!["bm25"]!["values"]!.AsArray().Select(v => v!.GetValue<float>()))
+                    .Sum(t => terms.GetValueOrDefault(t.First) * t.Second))).Where(s => s.Score > 0);
+            }
+            else
+            {
+                var vector = query["query"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
+                scored = candidates.Select(p => (Point: p, Score: Cosine(vector, p["vector"]!["dense"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray())));
+            }
+
+            return scored.Where(s => s.Score >= threshold).OrderByDescending(s => s.Score).Take(query["limit"]?.GetValue<int>() ?? 10).ToList();
+        }
 
         private static JsonObject CollectionInfo((int Size, string Distance, string? Model) collection)
         {
@@ -366,7 +444,8 @@ public sealed class QdrantContractTests : IAsyncLifetime
                 {
                     ["params"] = new JsonObject
                     {
-                        ["vectors"] = new JsonObject { ["size"] = collection.Size, ["distance"] = collection.Distance },
+                        ["vectors"] = new JsonObject { ["dense"] = new JsonObject { ["size"] = collection.Size, ["distance"] = collection.Distance } },
+                        ["sparse_vectors"] = new JsonObject { ["bm25"] = new JsonObject { ["modifier"] = "idf" } },
                         ["shard_number"] = 1,
                         ["replication_factor"] = 1,
                         ["write_consistency_factor"] = 1,

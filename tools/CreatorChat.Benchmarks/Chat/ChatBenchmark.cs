@@ -292,7 +292,7 @@ public static class ChatBenchmark
     internal static async Task<string> LoginAsync(HttpClient http, string email, string password) =>
         (await SendAsync(http, HttpMethod.Post, "/api/v1/auth/login", null, new { email, password }))["access_token"]!.GetValue<string>();
 
-    private static async Task<JsonNode> SendAsync(HttpClient http, HttpMethod method, string path, string? token, object? body)
+    internal static async Task<JsonNode> SendAsync(HttpClient http, HttpMethod method, string path, string? token, object? body)
     {
         using var request = new HttpRequestMessage(method, path);
         if (token is not null)

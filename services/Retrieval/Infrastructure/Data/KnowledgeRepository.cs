@@ -32,6 +32,17 @@ public sealed class KnowledgeRepository(NpgsqlDataSource dataSource, TimeProvide
         var id = Guid.CreateVersion7(now);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockVideoAsync(connection, transaction, ingestion.CreatorId, ingestion.VideoId, cancellationToken);
+
+        // Queued uploads of the same video that never started are pointless now. Job rows are locked before
+        // the video row, in the order the workers' claim and activation take them, so the two never deadlock.
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE ingestion_jobs SET status = 'failed', error = @Error, transcript = NULL, finished_at = @Now, updated_at = @Now
+            WHERE creator_id = @CreatorId AND video_id = @VideoId AND status = 'queued'
+            """,
+            new { ingestion.CreatorId, ingestion.VideoId, Now = now, Error = $"Superseded by a newer upload of this video (job {id})." },
+            transaction, cancellationToken: cancellationToken));
 
         var job = await connection.QuerySingleAsync<IngestionJob>(new CommandDefinition(
             $"""
@@ -60,15 +71,6 @@ public sealed class KnowledgeRepository(NpgsqlDataSource dataSource, TimeProvide
         // Wakes idle workers in every replica (delivered when this transaction commits).
         await connection.ExecuteAsync(new CommandDefinition(
             "SELECT pg_notify(@Channel, @JobId)", new { Channel = IngestionChannel, JobId = id.ToString() }, transaction, cancellationToken: cancellationToken));
-
-        // Queued uploads of the same video that never started are pointless now.
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE ingestion_jobs SET status = 'failed', error = @Error, transcript = NULL, finished_at = @Now, updated_at = @Now
-            WHERE creator_id = @CreatorId AND video_id = @VideoId AND status = 'queued' AND id <> @JobId
-            """,
-            new { ingestion.CreatorId, ingestion.VideoId, JobId = id, Now = now, Error = $"Superseded by a newer upload of this video (job {id})." },
-            transaction, cancellationToken: cancellationToken));
 
         await transaction.CommitAsync(cancellationToken);
         return job;
@@ -320,14 +322,9 @@ public sealed class KnowledgeRepository(NpgsqlDataSource dataSource, TimeProvide
         var now = timeProvider.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var deleted = await connection.QuerySingleOrDefaultAsync<Video>(new CommandDefinition(
-            $"DELETE FROM videos WHERE creator_id = @CreatorId AND video_id = @VideoId RETURNING {VideoColumns}",
-            new { CreatorId = creatorId, VideoId = videoId }, transaction, cancellationToken: cancellationToken));
-        if (deleted is null)
-        {
-            return null;
-        }
+        await LockVideoAsync(connection, transaction, creatorId, videoId, cancellationToken);
 
+        // Jobs before the video row: the lock order of claim and activation (see EnqueueAsync).
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE ingestion_jobs SET status = 'failed', error = 'The video was deleted.', transcript = NULL, lease_owner = NULL,
@@ -335,6 +332,14 @@ public sealed class KnowledgeRepository(NpgsqlDataSource dataSource, TimeProvide
             WHERE creator_id = @CreatorId AND video_id = @VideoId AND status IN ('queued', 'running')
             """,
             new { CreatorId = creatorId, VideoId = videoId, Now = now }, transaction, cancellationToken: cancellationToken));
+        var deleted = await connection.QuerySingleOrDefaultAsync<Video>(new CommandDefinition(
+            $"DELETE FROM videos WHERE creator_id = @CreatorId AND video_id = @VideoId RETURNING {VideoColumns}",
+            new { CreatorId = creatorId, VideoId = videoId }, transaction, cancellationToken: cancellationToken));
+        if (deleted is null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return null;
+        }
 
         // Exactly the generations this video can have written: a blanket "all of the video" could remove the
         // chunks of an upload of the same video id that starts right after this delete.
@@ -470,6 +475,16 @@ public sealed class KnowledgeRepository(NpgsqlDataSource dataSource, TimeProvide
     /// the lock would miss another replica's activation committed while this one waited (two concurrent
     /// activations then stored 7 videos for 8).
     /// </summary>
+    /// <summary>
+    /// Serialises the writers of one video (uploads and deletes) for the rest of the transaction: concurrent
+    /// re-posts of a video id queue here instead of locking each other's job rows in arbitrary order.
+    /// </summary>
+    private static Task LockVideoAsync(
+        NpgsqlConnection connection, IDbTransaction transaction, string creatorId, string videoId, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "SELECT pg_advisory_xact_lock(hashtextextended(@CreatorId || E'\\n' || @VideoId, 0))",
+            new { CreatorId = creatorId, VideoId = videoId }, transaction, cancellationToken: cancellationToken));
+
     private static async Task<KnowledgeState> BumpKnowledgeAsync(
         NpgsqlConnection connection, IDbTransaction transaction, string creatorId, DateTimeOffset now, CancellationToken cancellationToken)
     {

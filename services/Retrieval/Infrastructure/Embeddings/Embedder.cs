@@ -54,7 +54,10 @@ public sealed class Embedder(IEmbeddingGenerator<string, Embedding<float>> gener
         }
     }
 
-    public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
+        await EmbedAsync(texts, null, cancellationToken);
+
+    private async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, EmbeddingGenerationOptions? options, CancellationToken cancellationToken)
     {
         if (texts.Count == 0)
         {
@@ -62,7 +65,7 @@ public sealed class Embedder(IEmbeddingGenerator<string, Embedding<float>> gener
         }
 
         var space = await GetSpaceAsync(cancellationToken);
-        var generated = await generator.GenerateAsync(texts, cancellationToken: cancellationToken);
+        var generated = await generator.GenerateAsync(texts, options, cancellationToken);
         if (generated.Count != texts.Count)
         {
             throw new InvalidOperationException($"The embedding model returned {generated.Count} vectors for {texts.Count} texts.");
@@ -85,8 +88,9 @@ public sealed class Embedder(IEmbeddingGenerator<string, Embedding<float>> gener
         return vectors;
     }
 
+    /// <summary>A search query's vector (models with a query instruction get it; see <see cref="SentenceEncoderGenerator.ForQuery"/>).</summary>
     public async Task<float[]> EmbedQueryAsync(string text, CancellationToken cancellationToken) =>
-        (await EmbedAsync([text], cancellationToken))[0];
+        (await EmbedAsync([text], SentenceEncoderGenerator.ForQuery, cancellationToken))[0];
 
     public static void Normalize(Span<float> vector)
     {

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
+using CreatorChat.Retrieval.Model.Search;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -214,9 +215,12 @@ public sealed partial class EmbeddedVectorStore(
         }
 
         var partition = await GetPartitionAsync(connection, query.CreatorId, version.Value, cancellationToken);
-        var candidates = partition.Search(
-            query.Vector.Span, query.Limit + options.RescoreMargin, query.MinScore - ScanTolerance, query.Generations, options.MaxSearchParallelism);
-        if (candidates.Count == 0)
+        var depth = query.Mode == SearchMode.Semantic ? query.Limit : query.Fusion.Depth(query.Limit);
+        IReadOnlyList<VectorPartition.Hit> dense = query.Mode == SearchMode.Lexical ? [] : partition.Search(
+            query.Vector.Span, depth + options.RescoreMargin, query.Mode == SearchMode.Semantic ? query.MinScore - ScanTolerance : -2f,
+            query.Generations, options.MaxSearchParallelism);
+        IReadOnlyList<VectorPartition.Hit> lexical = query.Mode == SearchMode.Semantic ? [] : partition.SearchLexical(query.Terms, depth, query.Generations);
+        if (dense.Count == 0 && lexical.Count == 0)
         {
             return [];
         }
@@ -226,30 +230,44 @@ public sealed partial class EmbeddedVectorStore(
         // the subquery only filters on id, and OFFSET 0 keeps the planner from pushing the collection and
         // creator conditions into it (with them, before statistics know a creator, it chose an index on
         // (collection, creator_id) and filtered all of the creator's rows for every id: 20–200 ms instead of 0.5).
-        var byId = candidates.ToDictionary(c => c.Id);
-        var matches = new List<VectorMatch>(candidates.Count);
+        var byId = new Dictionary<Guid, VectorPartition.Hit>();
+        foreach (var hit in dense.Concat(lexical))
+        {
+            byId.TryAdd(hit.Id, hit);
+        }
+
+        var found = new List<VectorMatch>(byId.Count);
         await using (var select = new NpgsqlCommand(PayloadSql, connection))
         {
             AddScope(select, query.CreatorId);
-            select.Parameters.AddWithValue("ids", candidates.Select(h => h.Id).ToArray());
+            select.Parameters.AddWithValue("ids", byId.Keys.ToArray());
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 var id = reader.GetGuid(0);
                 var candidate = byId[id];
                 var embedding = MemoryMarshal.Cast<byte, float>(await reader.GetFieldValueAsync<byte[]>(7, cancellationToken));
-                var score = TensorPrimitives.Dot(query.Vector.Span, embedding);
-                if (score >= query.MinScore)
-                {
-                    matches.Add(new VectorMatch(id, candidate.VideoId, candidate.Generation, reader.GetInt32(1), new ChunkPayload(
-                        reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetString(6)), score));
-                }
+                var similarity = TensorPrimitives.Dot(query.Vector.Span, embedding);
+                found.Add(new VectorMatch(id, candidate.VideoId, candidate.Generation, reader.GetInt32(1), new ChunkPayload(
+                    reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetString(6)), similarity));
             }
         }
 
-        // A candidate deleted between the scan and the read is simply gone.
-        matches.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Id.CompareTo(b.Id));
-        return matches.Count > query.Limit ? matches.GetRange(0, query.Limit) : matches;
+        // A candidate deleted between the scan and the read is simply gone. The semantic ranking uses the exact scores.
+        var present = found.ToDictionary(m => m.Id);
+        var denseIds = dense.Select(d => d.Id).ToHashSet();
+        var semantic = found.Where(m => denseIds.Contains(m.Id) && (query.Mode != SearchMode.Semantic || m.Similarity >= query.MinScore))
+            .OrderByDescending(m => m.Similarity).ThenBy(m => m.Id).Select(m => m.Id).Take(depth).ToList();
+        var lexicalIds = lexical.Where(h => present.ContainsKey(h.Id)).Select(h => h.Id).ToList();
+        var lexicalScores = lexical.ToDictionary(h => h.Id, h => h.Score);
+        IEnumerable<VectorMatch> ranked = query.Mode switch
+        {
+            SearchMode.Semantic => semantic.Select(id => present[id]),
+            SearchMode.Lexical => lexicalIds.Select(id => present[id] with { Score = lexicalScores[id] }),
+            _ => query.Fusion.Fuse(semantic, lexicalIds).Select(f => present[f.Key] with { Score = f.Value })
+                .OrderByDescending(m => m.Score).ThenByDescending(m => m.Similarity).ThenBy(m => m.Id),
+        };
+        return ranked.Take(query.Limit).ToList();
     }
 
     /// <summary>Payload and float32 vector of candidate chunks by id (see the comment where it is used).</summary>
@@ -348,7 +366,7 @@ public sealed partial class EmbeddedVectorStore(
         var additions = new List<PartitionRow>();
         await using (var select = new NpgsqlCommand(
             """
-            SELECT id, video_id, generation, embedding FROM vector_points
+            SELECT id, video_id, generation, embedding, title, text FROM vector_points
             WHERE collection = @collection AND creator_id = @creator AND revision > @from AND revision <= @to
             """, connection, transaction))
         {
@@ -362,7 +380,8 @@ public sealed partial class EmbeddedVectorStore(
                 var video = reader.GetString(1);
                 var generation = reader.GetGuid(2);
                 var bytes = await reader.GetFieldValueAsync<byte[]>(3, cancellationToken);
-                additions.Add(new PartitionRow(id, video, generation, MemoryMarshal.Cast<byte, float>(bytes).ToArray()));
+                var terms = Bm25.Passage(reader.GetString(4), reader.GetString(5));
+                additions.Add(new PartitionRow(id, video, generation, MemoryMarshal.Cast<byte, float>(bytes).ToArray(), terms));
             }
         }
 

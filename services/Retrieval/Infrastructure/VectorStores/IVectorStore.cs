@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
+using CreatorChat.Retrieval.Model.Search;
 
 namespace CreatorChat.Retrieval.Infrastructure.VectorStores;
 
@@ -25,11 +26,35 @@ public sealed record VectorRecord(
     }
 }
 
-/// <param name="Generations">Only chunks of these generations match (the videos' current ones); null matches all.</param>
-public sealed record VectorQuery(string CreatorId, ReadOnlyMemory<float> Vector, int Limit, float MinScore, IReadOnlyCollection<Guid>? Generations);
+/// <summary>Which signal ranks: the dense vectors, the BM25 terms, or both fused (<see cref="RankFusion"/>).</summary>
+public enum SearchMode
+{
+    Semantic,
+    Lexical,
+    Hybrid,
+}
 
-/// <summary>A stored chunk that matched, with its cosine similarity to the query (−1..1).</summary>
-public sealed record VectorMatch(Guid Id, string VideoId, Guid Generation, int Sequence, ChunkPayload Payload, float Score);
+/// <param name="Generations">Only chunks of these generations match (the videos' current ones); null matches all.</param>
+/// <param name="MinScore">Semantic mode only: no match below this cosine similarity. Lexical and hybrid searches return the best <see cref="Limit"/> whatever their scores.</param>
+public sealed record VectorQuery(string CreatorId, ReadOnlyMemory<float> Vector, int Limit, float MinScore, IReadOnlyCollection<Guid>? Generations)
+{
+    public SearchMode Mode { get; init; } = SearchMode.Semantic;
+
+    /// <summary>The query's BM25 terms (<see cref="Bm25.Query"/>); needed by lexical and hybrid searches.</summary>
+    public SparseVector Terms { get; init; } = SparseVector.Empty;
+
+    public RankFusion Fusion { get; init; } = RankFusion.Default;
+}
+
+/// <summary>
+/// A stored chunk that matched. <see cref="Score"/> ranks (semantic: cosine similarity −1..1; lexical: BM25;
+/// hybrid: <see cref="RankFusion"/> score 0..1); <see cref="Similarity"/> is always the cosine similarity of
+/// the chunk's vector to the query's, the semantic evidence the search confidence is calibrated on.
+/// </summary>
+public sealed record VectorMatch(Guid Id, string VideoId, Guid Generation, int Sequence, ChunkPayload Payload, float Score)
+{
+    public float Similarity { get; init; } = Score;
+}
 
 /// <summary>
 /// Where chunk vectors live. Implementations: <see cref="EmbeddedVectorStore"/> (Postgres + in-memory exact

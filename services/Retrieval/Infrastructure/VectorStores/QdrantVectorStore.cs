@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
+using CreatorChat.Retrieval.Model.Search;
 using CreatorChat.ServiceDefaults.Http;
 
 namespace CreatorChat.Retrieval.Infrastructure.VectorStores;
@@ -46,8 +47,9 @@ public sealed record QdrantVectorStoreOptions
 }
 
 /// <summary>
-/// Qdrant over its REST API (no client library is available here). One collection for all creators,
-/// cosine distance, with keyword payload indexes on <c>creator_id</c> (a tenant index: Qdrant keeps each
+/// Qdrant over its REST API. One collection for all creators, a named dense vector (cosine distance) and a
+/// sparse BM25 vector (Qdrant applies the idf: <c>modifier: idf</c>) per chunk; hybrid search is one query
+/// with both as prefetches fused by weighted RRF, with keyword payload indexes on <c>creator_id</c> (a tenant index: Qdrant keeps each
 /// creator's points together), <c>video_id</c> and <c>generation</c>; every search and delete is filtered
 /// by creator. The embedding model and dimension are recorded in the collection's metadata and checked
 /// at start-up. Writes use <c>wait=true</c>, so a search right after a write sees it.
@@ -56,6 +58,10 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
 {
     public const string ModelKey = "embedding_model";
     public const string DimensionsKey = "embedding_dimensions";
+
+    /// <summary>The named dense vector (the embedding model's) and the sparse one (BM25 terms, idf applied by Qdrant).</summary>
+    public const string DenseVector = "dense";
+    public const string SparseVectorName = "bm25";
 
     private static readonly string[] IndexedFields = ["creator_id", "video_id", "generation"];
 
@@ -78,15 +84,18 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
         using (var info = await SendAsync(HttpMethod.Get, CollectionPath, null, cancellationToken))
         {
             var config = info.RootElement.GetProperty("result").GetProperty("config");
-            var vectors = config.GetProperty("params").GetProperty("vectors");
-            var size = vectors.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt32() : -1;
-            var distance = vectors.TryGetProperty("distance", out var d) ? d.GetString() : null;
+            var parameters = config.GetProperty("params");
+            var vectors = parameters.GetProperty("vectors");
+            var dense = vectors.TryGetProperty(DenseVector, out var named) ? named : default;
+            var size = dense.ValueKind == JsonValueKind.Object && dense.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt32() : -1;
+            var distance = dense.ValueKind == JsonValueKind.Object && dense.TryGetProperty("distance", out var d) ? d.GetString() : null;
+            var sparse = parameters.TryGetProperty("sparse_vectors", out var sv) && sv.ValueKind == JsonValueKind.Object && sv.TryGetProperty(SparseVectorName, out _);
             var model = config.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object &&
                         metadata.TryGetProperty(ModelKey, out var m) && m.ValueKind == JsonValueKind.String
                 ? m.GetString()!
                 : "(not recorded)";
             var stored = new EmbeddingSpace(model, size);
-            if (stored != space || distance != "Cosine")
+            if (stored != space || distance != "Cosine" || !sparse)
             {
                 throw new EmbeddingSpaceMismatchException(options.Collection, stored, space);
             }
@@ -117,8 +126,15 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
         var body = Json(w =>
         {
             w.WriteStartObject("vectors");
+            w.WriteStartObject(DenseVector);
             w.WriteNumber("size", space.Dimensions);
             w.WriteString("distance", "Cosine");
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteStartObject("sparse_vectors");
+            w.WriteStartObject(SparseVectorName);
+            w.WriteString("modifier", "idf");
+            w.WriteEndObject();
             w.WriteEndObject();
             w.WriteStartObject("metadata");
             w.WriteString(ModelKey, space.Model);
@@ -155,13 +171,14 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
 
                     w.WriteStartObject();
                     w.WriteString("id", record.Id.ToString("D"));
-                    w.WriteStartArray("vector");
-                    foreach (var value in record.Vector.Span)
+                    w.WriteStartObject("vector");
+                    WriteDense(w, DenseVector, record.Vector.Span);
+                    if (Bm25.Passage(record.Payload.Title, record.Payload.Text) is { Count: > 0 } terms)
                     {
-                        w.WriteNumberValue(value);
+                        WriteSparse(w, SparseVectorName, terms);
                     }
 
-                    w.WriteEndArray();
+                    w.WriteEndObject();
                     w.WriteStartObject("payload");
                     w.WriteString("creator_id", record.CreatorId);
                     w.WriteString("video_id", record.VideoId);
@@ -228,29 +245,77 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
             return [];
         }
 
+        var mode = query.Mode == SearchMode.Hybrid && query.Terms.Count == 0 ? SearchMode.Semantic : query.Mode;
+        if (mode == SearchMode.Lexical && query.Terms.Count == 0)
+        {
+            return [];
+        }
+
+        var depth = query.Fusion.Depth(query.Limit);
         var body = Json(w =>
         {
-            w.WriteStartArray("query");
-            foreach (var value in query.Vector.Span)
+            void Filter()
             {
-                w.WriteNumberValue(value);
+                w.WriteStartObject("filter");
+                w.WriteStartArray("must");
+                MatchValue(w, "creator_id", query.CreatorId);
+                if (query.Generations is not null)
+                {
+                    MatchAny(w, "generation", query.Generations);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
             }
 
-            w.WriteEndArray();
-            w.WriteStartObject("filter");
-            w.WriteStartArray("must");
-            MatchValue(w, "creator_id", query.CreatorId);
-            if (query.Generations is not null)
+            void Dense() => WriteDense(w, "query", query.Vector.Span);
+            void Sparse() => WriteSparse(w, "query", query.Terms);
+
+            switch (mode)
             {
-                MatchAny(w, "generation", query.Generations);
+                case SearchMode.Semantic:
+                    Dense();
+                    w.WriteString("using", DenseVector);
+                    w.WriteNumber("score_threshold", query.MinScore);
+                    break;
+                case SearchMode.Lexical:
+                    Sparse();
+                    w.WriteString("using", SparseVectorName);
+                    break;
+                default:
+                    // Both rankings, fused by Qdrant with the same weighted RRF as the embedded store (RankFusion).
+                    w.WriteStartArray("prefetch");
+                    w.WriteStartObject();
+                    Sparse();
+                    w.WriteString("using", SparseVectorName);
+                    Filter();
+                    w.WriteNumber("limit", depth);
+                    w.WriteEndObject();
+                    w.WriteStartObject();
+                    Dense();
+                    w.WriteString("using", DenseVector);
+                    Filter();
+                    w.WriteNumber("limit", depth);
+                    w.WriteEndObject();
+                    w.WriteEndArray();
+                    w.WriteStartObject("query");
+                    w.WriteStartObject("rrf");
+                    w.WriteNumber("k", query.Fusion.K);
+                    w.WriteStartArray("weights");
+                    w.WriteNumberValue(query.Fusion.LexicalWeight);
+                    w.WriteNumberValue(query.Fusion.SemanticWeight);
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                    w.WriteEndObject();
+                    break;
             }
 
-            w.WriteEndArray();
-            w.WriteEndObject();
+            Filter();
             w.WriteNumber("limit", query.Limit);
-            w.WriteNumber("score_threshold", query.MinScore);
             w.WriteBoolean("with_payload", true);
-            w.WriteBoolean("with_vector", false);
+            w.WriteStartArray("with_vector");
+            w.WriteStringValue(DenseVector);
+            w.WriteEndArray();
         });
 
         using var response = await SendAsync(HttpMethod.Post, $"{CollectionPath}/points/query", body, cancellationToken);
@@ -269,7 +334,10 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
                     payload.GetProperty("start_seconds").GetDouble(),
                     payload.GetProperty("end_seconds").GetDouble(),
                     payload.GetProperty("text").GetString()!),
-                point.GetProperty("score").GetSingle()));
+                mode == SearchMode.Hybrid ? point.GetProperty("score").GetSingle() / query.Fusion.Best : point.GetProperty("score").GetSingle())
+            {
+                Similarity = Similarity(query.Vector.Span, point),
+            });
         }
 
         return matches;
@@ -288,6 +356,54 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
         });
         using var response = await SendAsync(HttpMethod.Post, $"{CollectionPath}/points/count", body, cancellationToken);
         return response.RootElement.GetProperty("result").GetProperty("count").GetInt64();
+    }
+
+    private static float Similarity(ReadOnlySpan<float> query, JsonElement point)
+    {
+        if (!point.TryGetProperty("vector", out var vectors) || vectors.ValueKind != JsonValueKind.Object || !vectors.TryGetProperty(DenseVector, out var dense))
+        {
+            return 0;
+        }
+
+        var vector = new float[dense.GetArrayLength()];
+        var i = 0;
+        foreach (var value in dense.EnumerateArray())
+        {
+            vector[i++] = value.GetSingle();
+        }
+
+        return vector.Length == query.Length ? System.Numerics.Tensors.TensorPrimitives.Dot(query, vector) : 0;
+    }
+
+    private static void WriteDense(Utf8JsonWriter w, string name, ReadOnlySpan<float> vector)
+    {
+        w.WriteStartArray(name);
+        foreach (var value in vector)
+        {
+            w.WriteNumberValue(value);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteSparse(Utf8JsonWriter w, string name, SparseVector vector)
+    {
+        w.WriteStartObject(name);
+        w.WriteStartArray("indices");
+        foreach (var index in vector.Indices)
+        {
+            w.WriteNumberValue(index);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("values");
+        foreach (var value in vector.Values)
+        {
+            w.WriteNumberValue(value);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     private static void MatchValue(Utf8JsonWriter w, string key, string value)

@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
 using System.Numerics.Tensors;
+using CreatorChat.Retrieval.Infrastructure.Embeddings;
 
 namespace CreatorChat.Retrieval.Infrastructure.VectorStores;
 
 /// <summary>A row to add to a <see cref="VectorPartition"/>.</summary>
-public readonly record struct PartitionRow(Guid Id, string VideoId, Guid Generation, ReadOnlyMemory<float> Vector);
+/// <param name="Terms">The passage's BM25 terms (<see cref="Bm25.Passage"/>); none when the row has no text to match.</param>
+public readonly record struct PartitionRow(Guid Id, string VideoId, Guid Generation, ReadOnlyMemory<float> Vector, SparseVector? Terms = null);
 
 /// <summary>
 /// "Remove the rows of <see cref="VideoId"/> whose generation is one of <see cref="Generations"/>" (all of
@@ -51,7 +53,10 @@ public sealed class VectorPartition
         _generations = generations;
         _generationIndex = generationIndex;
         Count = blocks.Sum(b => b.Count);
+        _terms = blocks.Sum(b => b.TermCount);
     }
+
+    private readonly long _terms;
 
     public int Dimensions { get; }
 
@@ -63,10 +68,13 @@ public sealed class VectorPartition
     public int BlockCount => _blocks.Length;
 
     /// <summary>Bytes held by the vectors and row metadata (not counting object headers).</summary>
-    public long EstimatedBytes => (long)Count * BytesPerRow(Dimensions);
+    public long EstimatedBytes => ((long)Count * BytesPerRow(Dimensions)) + (_terms * BytesPerTerm);
 
     /// <summary>Memory one row takes: the float16 vector, its id, video and generation indexes.</summary>
     public static long BytesPerRow(int dimensions) => (dimensions * 2L) + 16 + 4 + 4;
+
+    /// <summary>Bytes of the BM25 terms: each (index, weight) pair is held per row and once more in the block's inverted index.</summary>
+    public const long BytesPerTerm = 16;
 
     public static VectorPartition Empty(int dimensions, long version = 0) =>
         new(dimensions, version, [], [], ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal), [], ImmutableDictionary<Guid, int>.Empty);
@@ -193,7 +201,7 @@ public sealed class VectorPartition
                     generationIndex[row.Generation] = generation;
                 }
 
-                block.Set(i, row.Id, video, generation, row.Vector.Span);
+                block.Set(i, row.Id, video, generation, row.Vector.Span, row.Terms);
             }
 
             blocks.Add(block);
@@ -253,24 +261,9 @@ public sealed class VectorPartition
             return [];
         }
 
-        bool[]? allowed = null;
-        if (generations is not null)
+        if (!TryAllow(generations, out var allowed))
         {
-            allowed = new bool[_generations.Length];
-            var any = false;
-            foreach (var generation in generations)
-            {
-                if (_generationIndex.TryGetValue(generation, out var g))
-                {
-                    allowed[g] = true;
-                    any = true;
-                }
-            }
-
-            if (!any)
-            {
-                return [];
-            }
+            return [];
         }
 
         var queryArray = query.ToArray();
@@ -307,8 +300,94 @@ public sealed class VectorPartition
         return merged.Sorted().Select(e => new Hit(e.Block.Ids[e.Row], _videos[e.Block.Videos[e.Row]], _generations[e.Block.Generations[e.Row]], e.Score)).ToList();
     }
 
+    /// <summary>Null when all generations are allowed; false when none of the wanted ones is in this snapshot.</summary>
+    private bool TryAllow(IReadOnlyCollection<Guid>? generations, out bool[]? allowed)
+    {
+        allowed = null;
+        if (generations is null)
+        {
+            return true;
+        }
+
+        allowed = new bool[_generations.Length];
+        var any = false;
+        foreach (var generation in generations)
+        {
+            if (_generationIndex.TryGetValue(generation, out var g))
+            {
+                allowed[g] = true;
+                any = true;
+            }
+        }
+
+        return any;
+    }
+
+    /// <summary>
+    /// The best <paramref name="limit"/> rows by BM25 for the query's terms (<see cref="Bm25.Query"/>), best first;
+    /// rows that share no term with the query are not returned. Document frequencies count every row of the
+    /// snapshot (a replaced video's old generation is gone within one clean-up), which keeps idf cheap.
+    /// </summary>
+    public IReadOnlyList<Hit> SearchLexical(SparseVector query, int limit, IReadOnlyCollection<Guid>? generations)
+    {
+        if (limit <= 0 || Count == 0 || query.Count == 0 || !TryAllow(generations, out var allowed))
+        {
+            return [];
+        }
+
+        var idf = new float[query.Count];
+        for (var t = 0; t < query.Count; t++)
+        {
+            long frequency = 0;
+            foreach (var block in _blocks)
+            {
+                frequency += block.Postings(query.Indices[t]).Rows.Length;
+            }
+
+            idf[t] = frequency == 0 ? 0 : Bm25.Idf(Count, frequency) * query.Values[t];
+        }
+
+        var top = new TopK(limit);
+        foreach (var block in _blocks)
+        {
+            Dictionary<int, float>? scores = null;
+            for (var t = 0; t < query.Count; t++)
+            {
+                if (idf[t] == 0)
+                {
+                    continue;
+                }
+
+                var (rows, weights) = block.Postings(query.Indices[t]);
+                for (var p = 0; p < rows.Length; p++)
+                {
+                    if (allowed is not null && !allowed[block.Generations[rows[p]]])
+                    {
+                        continue;
+                    }
+
+                    scores ??= [];
+                    scores[rows[p]] = scores.GetValueOrDefault(rows[p]) + (idf[t] * weights[p]);
+                }
+            }
+
+            if (scores is not null)
+            {
+                foreach (var (row, score) in scores)
+                {
+                    top.Offer(block, row, score);
+                }
+            }
+        }
+
+        return top.Sorted().Select(e => new Hit(e.Block.Ids[e.Row], _videos[e.Block.Videos[e.Row]], _generations[e.Block.Generations[e.Row]], e.Score)).ToList();
+    }
+
     private sealed class Block
     {
+        private static readonly (int[] Rows, float[] Weights) NoPostings = ([], []);
+        private Dictionary<uint, (int[] Rows, float[] Weights)>? _index;
+
         public Block(int count, int dimensions)
         {
             Count = count;
@@ -316,6 +395,7 @@ public sealed class VectorPartition
             Ids = new Guid[count];
             Videos = new int[count];
             Generations = new int[count];
+            Terms = new SparseVector?[count];
         }
 
         public int Count { get; }
@@ -323,9 +403,42 @@ public sealed class VectorPartition
         public Guid[] Ids { get; }
         public int[] Videos { get; }
         public int[] Generations { get; }
+        public SparseVector?[] Terms { get; }
 
-        public void Set(int row, Guid id, int video, int generation, ReadOnlySpan<float> vector)
+        public long TermCount => Terms.Sum(t => (long)(t?.Count ?? 0));
+
+        /// <summary>The rows containing a term and their BM25 weights; the inverted index is built on the first lexical search.</summary>
+        public (int[] Rows, float[] Weights) Postings(uint term) =>
+            LazyInitializer.EnsureInitialized(ref _index, BuildIndex).TryGetValue(term, out var postings) ? postings : NoPostings;
+
+        private Dictionary<uint, (int[] Rows, float[] Weights)> BuildIndex()
         {
+            var lists = new Dictionary<uint, (List<int> Rows, List<float> Weights)>();
+            for (var row = 0; row < Count; row++)
+            {
+                if (Terms[row] is not { } terms)
+                {
+                    continue;
+                }
+
+                for (var t = 0; t < terms.Count; t++)
+                {
+                    if (!lists.TryGetValue(terms.Indices[t], out var list))
+                    {
+                        lists[terms.Indices[t]] = list = ([], []);
+                    }
+
+                    list.Rows.Add(row);
+                    list.Weights.Add(terms.Values[t]);
+                }
+            }
+
+            return lists.ToDictionary(l => l.Key, l => (l.Value.Rows.ToArray(), l.Value.Weights.ToArray()));
+        }
+
+        public void Set(int row, Guid id, int video, int generation, ReadOnlySpan<float> vector, SparseVector? terms)
+        {
+            Terms[row] = terms;
             Ids[row] = id;
             Videos[row] = video;
             Generations[row] = generation;
@@ -337,6 +450,7 @@ public sealed class VectorPartition
             target.Ids[targetRow] = Ids[row];
             target.Videos[targetRow] = Videos[row];
             target.Generations[targetRow] = Generations[row];
+            target.Terms[targetRow] = Terms[row];
             Vectors.AsSpan(row * dimensions, dimensions).CopyTo(target.Vectors.AsSpan(targetRow * dimensions, dimensions));
         }
 
@@ -379,6 +493,7 @@ public sealed class VectorPartition
                 block.Ids.AsSpan().CopyTo(merged.Ids.AsSpan(at));
                 block.Videos.AsSpan().CopyTo(merged.Videos.AsSpan(at));
                 block.Generations.AsSpan().CopyTo(merged.Generations.AsSpan(at));
+                block.Terms.AsSpan().CopyTo(merged.Terms.AsSpan(at));
                 at += block.Count;
             }
 

@@ -3,8 +3,12 @@ using CreatorChat.Retrieval.Infrastructure.VectorStores;
 
 namespace CreatorChat.Retrieval.Model.Search;
 
-/// <summary>One search hit as the API returns it; <see cref="Url"/> opens the video at <see cref="StartSeconds"/>.</summary>
-public sealed record SearchResult(string VideoId, string Title, double StartSeconds, double EndSeconds, string Text, double Score, string Url);
+/// <summary>
+/// One search hit as the API returns it; <see cref="Url"/> opens the video at <see cref="StartSeconds"/>. <see cref="Score"/>
+/// ranks (hybrid: the fused score, 1 = first in both rankings); <see cref="Confidence"/> is the calibrated probability
+/// that the passage answers the query (<see cref="SearchConfidence"/>).
+/// </summary>
+public sealed record SearchResult(string VideoId, string Title, double StartSeconds, double EndSeconds, string Text, double Score, string Url, double Confidence = 0);
 
 public static class SearchResults
 {
@@ -52,14 +56,15 @@ public static class SearchResults
         return shorter <= 0 ? 1 : intersection / shorter;
     }
 
-    public static SearchResult ToResult(VectorMatch match) => new(
+    public static SearchResult ToResult(VectorMatch match, double confidence = 0) => new(
         match.VideoId,
         match.Payload.Title,
         match.Payload.StartSeconds,
         match.Payload.EndSeconds,
         match.Payload.Text,
         Math.Round(match.Score, 4),
-        DeepLinks.Build(match.VideoId, match.Payload.Url, match.Payload.StartSeconds));
+        DeepLinks.Build(match.VideoId, match.Payload.Url, match.Payload.StartSeconds),
+        Math.Round(confidence, 4));
 
     private static string Normalize(string text) => string.Join(' ', LexicalAnalyzer.Tokens(text));
 }
