@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using CreatorChat.Gateway.Infrastructure;
+using CreatorChat.Gateway.Infrastructure.Edge;
 using CreatorChat.Gateway.Infrastructure.Identity;
 using CreatorChat.Gateway.Model;
 using CreatorChat.ServiceDefaults.Security;
@@ -14,7 +15,10 @@ public static class AdminApi
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/admin").WithTags("Administration").RequireAuthorization(PlatformPolicies.Admin);
+        // The token's role is not enough: the account must still be an enabled admin now, on every call.
+        var api = app.MapGroup("/api/v1/admin").WithTags("Administration").RequireAuthorization(PlatformPolicies.Admin)
+            .AddEndpointFilter(async (invocation, next) =>
+                await invocation.HttpContext.RequestServices.GetRequiredService<EdgeGuard>().RefuseStaleTokenAsync(invocation.HttpContext) ?? await next(invocation));
         api.MapGet("/users", ListUsers).WithName("ListUsers");
         api.MapPatch("/users/{id:guid}", UpdateUser).WithName("UpdateUser");
         api.MapGet("/stats", GetStats).WithName("GetStats");
@@ -58,9 +62,9 @@ public static class AdminApi
         }
 
         var actorId = admin.GetUserId()!.Value;
-        if (id == actorId && (request.Disabled == true || (request.Role is not null && request.Role != PlatformRoles.Admin)))
+        if (id == actorId && (request.Disabled is not null || request.Role is not null))
         {
-            errors["id"] = ["Admins cannot disable or demote themselves."];
+            errors["id"] = ["Nobody may change their own role or disabled flag; ask another admin."];
         }
 
         if (errors.Count > 0)

@@ -36,11 +36,18 @@ public static class ProxyApi
             return;
         }
 
-        await sockets.ForwardAsync(context, service, guard.SocketFilter(admission.UserId));
+        await sockets.ForwardAsync(context, service, guard.SocketFilter(admission.UserId is null ? null : context.User));
     }
 
     public static async Task ForwardAsync(HttpContext context, string service, EdgeGuard guard, HttpForwarder forwarder)
     {
+        if (!GatewayRoutes.IsCanonical(context.Request.Path))
+        {
+            await TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad path",
+                detail: "The path has an empty segment or an encoded slash; send it without.").ExecuteAsync(context);
+            return;
+        }
+
         var admission = await guard.AdmitAsync(context);
         if (admission.Rejection is { } rejection)
         {

@@ -27,11 +27,13 @@ public sealed class HttpForwarder(IHttpClientFactory clients, ProxyMetrics metri
     {
         var started = Stopwatch.GetTimestamp();
         var status = 0;
+        using var forward = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var body = HasBody(context.Request) ? new ClientBodyStream(context.Request.Body, forward) : null;
         try
         {
-            using var request = CreateRequest(context, service);
+            using var request = CreateRequest(context, service, body);
             using var response = await clients.CreateClient(service)
-                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, forward.Token);
             status = (int)response.StatusCode;
             await CopyResponseAsync(context, response);
         }
@@ -39,15 +41,23 @@ public sealed class HttpForwarder(IHttpClientFactory clients, ProxyMetrics metri
         {
             status = 499; // the client went away; nothing to answer
         }
-        catch (Exception ex) when (FindBadRequest(ex) is { } bad)
+        catch (Exception ex) when ((body?.Fault ?? ex) is var cause && FindBadRequest(cause) is { } bad)
         {
             // The client's own body broke the forward (too large, cut off): its fault, not the service's.
             status = bad.StatusCode;
             if (!context.Response.HasStarted)
             {
-                await TypedResults.Problem(statusCode: status, detail: status == StatusCodes.Status413PayloadTooLarge
-                    ? "The request body is too large." : "The request body could not be read.").ExecuteAsync(context);
+                await TypedResults.Problem(statusCode: status, detail: status switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+                    StatusCodes.Status408RequestTimeout => "The request body did not arrive in time.",
+                    _ => "The request body could not be read (shorter than its Content-Length, or an invalid chunk).",
+                }).ExecuteAsync(context);
             }
+        }
+        catch (Exception) when (body?.Fault is IOException)
+        {
+            status = 499; // the client's connection broke while it was sending
         }
         catch (Exception ex) when (ServiceUnavailable.Is(ex))
         {
@@ -75,7 +85,7 @@ public sealed class HttpForwarder(IHttpClientFactory clients, ProxyMetrics metri
         return null;
     }
 
-    private static HttpRequestMessage CreateRequest(HttpContext context, string service)
+    private static HttpRequestMessage CreateRequest(HttpContext context, string service, ClientBodyStream? body)
     {
         var incoming = context.Request;
         var target = new Uri($"http://{service}{incoming.Path.ToUriComponent()}{incoming.QueryString.ToUriComponent()}");
@@ -85,9 +95,9 @@ public sealed class HttpForwarder(IHttpClientFactory clients, ProxyMetrics metri
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
 
-        if (HasBody(incoming))
+        if (body is not null)
         {
-            request.Content = new StreamContent(incoming.Body, BufferSize);
+            request.Content = new StreamContent(body, BufferSize);
         }
 
         var connectionTokens = ConnectionTokens(incoming.Headers.Connection);

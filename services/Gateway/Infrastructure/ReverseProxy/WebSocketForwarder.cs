@@ -26,10 +26,10 @@ public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMe
     public const int MaxFilteredMessageBytes = 64 * 1024;
 
     /// <param name="clientMessageFilter">
-    /// Sees each complete client text message before it is relayed; returns null to relay it, or a
-    /// reply (UTF-8 JSON) that goes back to the client instead — used for per-message quotas.
+    /// Sees each complete client message before it is relayed, and decides whether it is relayed, answered
+    /// here instead, or ends the socket — used for per-message limits, quotas and in-band authentication.
     /// </param>
-    public async Task ForwardAsync(HttpContext context, string service, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<byte[]?>>? clientMessageFilter = null)
+    public async Task ForwardAsync(HttpContext context, string service, Func<ReadOnlyMemory<byte>, WebSocketMessageType, CancellationToken, ValueTask<SocketVerdict>>? clientMessageFilter = null)
     {
         var started = Stopwatch.GetTimestamp();
         var status = StatusCodes.Status101SwitchingProtocols;
@@ -43,7 +43,7 @@ public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMe
         }
     }
 
-    private async Task<int> RelayAsync(HttpContext context, string service, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<byte[]?>>? filter)
+    private async Task<int> RelayAsync(HttpContext context, string service, Func<ReadOnlyMemory<byte>, WebSocketMessageType, CancellationToken, ValueTask<SocketVerdict>>? filter)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -75,9 +75,18 @@ public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMe
             upstream.Options.SetRequestHeader("X-Forwarded-For", remote.ToString());
         }
 
-        foreach (var protocol in context.WebSockets.WebSocketRequestedProtocols)
+        try
         {
-            upstream.Options.AddSubProtocol(protocol);
+            foreach (var protocol in context.WebSockets.WebSocketRequestedProtocols)
+            {
+                upstream.Options.AddSubProtocol(protocol); // throws on a duplicate or a malformed name
+            }
+        }
+        catch (ArgumentException)
+        {
+            await TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad WebSocket handshake",
+                detail: "Sec-WebSocket-Protocol must list distinct, well-formed protocol names.").ExecuteAsync(context);
+            return StatusCodes.Status400BadRequest;
         }
 
         using (var connect = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
@@ -155,7 +164,7 @@ public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMe
 
     /// <summary>Relays client messages whole, each one first shown to the filter.</summary>
     private static async Task PumpFilteredAsync(
-        WebSocket client, WebSocket upstream, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<byte[]?>> filter,
+        WebSocket client, WebSocket upstream, Func<ReadOnlyMemory<byte>, WebSocketMessageType, CancellationToken, ValueTask<SocketVerdict>> filter,
         SemaphoreSlim clientSends, CancellationToken cancellationToken)
     {
         var buffer = new byte[BufferSize];
@@ -185,14 +194,22 @@ public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMe
                 }
 
                 var whole = message.GetBuffer().AsMemory(0, (int)message.Length);
-                var reply = result.MessageType == WebSocketMessageType.Text ? await filter(whole, cancellationToken) : null;
-                if (reply is null)
+                var verdict = await filter(whole, result.MessageType, cancellationToken);
+                if (verdict.Relays)
                 {
                     await upstream.SendAsync(whole, result.MessageType, endOfMessage: true, cancellationToken);
                 }
-                else
+
+                if (verdict.Reply is { } reply)
                 {
                     await SendAsync(client, clientSends, reply, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                }
+
+                if (verdict.Close is { } close)
+                {
+                    await CloseClientAsync(client, clientSends, close, verdict.CloseReason, cancellationToken);
+                    await AbandonAsync(upstream);
+                    return;
                 }
 
                 message.SetLength(0);
@@ -225,6 +242,19 @@ public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMe
             {
                 sends.Release();
             }
+        }
+    }
+
+    private static async Task CloseClientAsync(WebSocket client, SemaphoreSlim sends, WebSocketCloseStatus status, string? reason, CancellationToken cancellationToken)
+    {
+        await sends.WaitAsync(cancellationToken);
+        try
+        {
+            await client.CloseOutputAsync(status, reason, cancellationToken);
+        }
+        finally
+        {
+            sends.Release();
         }
     }
 
