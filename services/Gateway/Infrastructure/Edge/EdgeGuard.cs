@@ -257,7 +257,8 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
     /// by the route that matched (and forwards) the request, so every spelling of its path is counted.
     /// </summary>
     public static bool IsChatMessage(HttpContext context) =>
-        HttpMethods.IsPost(context.Request.Method) && context.GetEndpoint()?.Metadata.GetMetadata<ProxyRoute>() is { ChatMessage: true };
+        HttpMethods.IsPost(context.Request.Method) &&
+        context.GetEndpoint()?.Metadata.GetMetadata<Yarp.ReverseProxy.Model.RouteModel>()?.Config.Metadata?.ContainsKey(GatewayProxyConfig.ChatMessageKey) == true;
 
     private static bool HasCredentials(HttpRequest request) =>
         request.Headers.Authorization.Count > 0 ||

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
-using CreatorChat.ServiceDefaults.Discovery;
+using Yarp.ReverseProxy;
 
 namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;
 
@@ -13,8 +13,10 @@ namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;
 /// on to the other. A replica that cannot be reached is a 503 problem before the upgrade; a refusal
 /// (401, 400, …) is relayed as the same status.
 /// </summary>
-public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMetrics metrics, ILogger<WebSocketForwarder> logger)
+public sealed class WebSocketForwarder(IProxyStateLookup proxy, ProxyMetrics metrics, ILogger<WebSocketForwarder> logger)
 {
+    private int _next;
+
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(20);
@@ -53,7 +55,15 @@ public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMe
         }
 
         var incoming = context.Request;
-        var resolved = resolver.Resolve(new Uri($"http://{service}{incoming.Path.ToUriComponent()}{incoming.QueryString.ToUriComponent()}"));
+        if (Replica(service) is not { } replica)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable",
+                detail: $"The {service} service is not answering right now. Please try again shortly.").ExecuteAsync(context);
+            return StatusCodes.Status503ServiceUnavailable;
+        }
+
+        var resolved = new Uri(replica, $"{incoming.PathBase.ToUriComponent()}{incoming.Path.ToUriComponent()}{incoming.QueryString.ToUriComponent()}");
         var target = new UriBuilder(resolved) { Scheme = resolved.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
 
         using var upstream = new ClientWebSocket();
@@ -136,6 +146,25 @@ public sealed class WebSocketForwarder(ServiceEndpointResolver resolver, ProxyMe
         client.Abort();
         upstream.Abort();
         return StatusCodes.Status101SwitchingProtocols;
+    }
+
+    /// <summary>A replica of the service the HTTP routes would use too: YARP's healthy destinations, in turn.</summary>
+    private Uri? Replica(string service)
+    {
+        if (!proxy.TryGetCluster(service, out var cluster))
+        {
+            return null;
+        }
+
+        var destinations = cluster.DestinationsState.AvailableDestinations;
+        if (destinations.Count == 0)
+        {
+            destinations = cluster.DestinationsState.AllDestinations;
+        }
+
+        return destinations.Count == 0
+            ? null
+            : new Uri(destinations[(int)((uint)Interlocked.Increment(ref _next) % (uint)destinations.Count)].Model.Config.Address);
     }
 
     /// <summary>Copies frames from one socket to the other until the source closes or fails.</summary>
