@@ -10,6 +10,8 @@ const string usage =
                   --seconds 10 --concurrency 100 --burst 300
       chat        chat turns through the gateway (offline model): turns/s and time to first token
                   --seconds 10 --videos 82 --rate 300
+      hostile     malformed and hostile requests (issue 9's classes) through the gateway: counts by status, every 5xx
+                  --repeat 4 --concurrency 16
       retrieval   ingestion throughput (82 caption files), embedded-store search latency and memory
                   --sizes 10000,100000,1000000   in-memory index sizes (chunks of one creator)
                   --store-sizes 10000,100000     sizes for the full store (Postgres round trips included)
@@ -27,6 +29,9 @@ switch (args[0])
 {
     case "gateway":
         return await CreatorChat.Benchmarks.Gateway.GatewayBenchmark.RunAsync(args[1..]);
+
+    case "hostile":
+        return await CreatorChat.Benchmarks.Hostile.HostileBenchmark.RunAsync(args[1..]);
 
     case "chat":
         return await CreatorChat.Benchmarks.Chat.ChatBenchmark.RunAsync(args[1..]);

@@ -59,6 +59,13 @@ public static class ProxyApi
         var service = context.GetReverseProxyFeature().Cluster.Config.ClusterId;
         var started = Stopwatch.GetTimestamp();
         await forward();
+        if (ForwardingFailures.NeverLeft(context) && ForwardingFailures.OtherReplicas(context) is { Count: > 0 } others)
+        {
+            // Refused at connect: the request never reached the service, so another replica may take it (any method).
+            ForwardingFailures.ResetForRetry(context, others);
+            await forward();
+        }
+
         if (context.Features.Get<IForwarderErrorFeature>() is { } error)
         {
             await ForwardingFailures.AnswerAsync(context, service, error);

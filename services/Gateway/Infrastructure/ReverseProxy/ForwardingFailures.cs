@@ -1,3 +1,4 @@
+using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;
@@ -40,6 +41,41 @@ public static partial class ForwardingFailures
             StatusCodes.Status408RequestTimeout => "The request body did not arrive in time.",
             _ => "The request could not be read (a body shorter than its Content-Length, or an invalid chunk).",
         }).ExecuteAsync(context);
+    }
+
+    /// <summary>The forward failed before a byte reached the service: its replica refused the connection.</summary>
+    public static bool NeverLeft(HttpContext context)
+    {
+        if (context.Features.Get<IForwarderErrorFeature>() is not { Error: ForwarderError.Request, Exception: var exception } || context.Response.HasStarted)
+        {
+            return false;
+        }
+
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The cluster's available replicas other than the one that just failed.</summary>
+    public static IReadOnlyList<Yarp.ReverseProxy.Model.DestinationState> OtherReplicas(HttpContext context)
+    {
+        var proxy = context.GetReverseProxyFeature();
+        var failed = proxy.ProxiedDestination;
+        return proxy.Route.Cluster?.DestinationsState.AvailableDestinations.Where(d => d != failed).ToList() ?? [];
+    }
+
+    public static void ResetForRetry(HttpContext context, IReadOnlyList<Yarp.ReverseProxy.Model.DestinationState> destinations)
+    {
+        context.Features.Set<IForwarderErrorFeature>(null);
+        context.Response.Clear();
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.GetReverseProxyFeature().AvailableDestinations = destinations;
     }
 
     private static BadHttpRequestException? FindBadRequest(Exception? exception)
