@@ -84,6 +84,26 @@ public sealed class ClientFaultTests(GatewayFixture gateway) : IClassFixture<Gat
     }
 
     [Fact]
+    public async Task A_json_body_in_a_charset_other_than_utf8_is_415_at_the_edge()
+    {
+        var (_, access, _) = await _gateway.SignUpAsync();
+        foreach (var (path, token) in new[] { ("/api/v1/auth/login", (string?)null), ("/api/v1/auth/register", null), ("/api/v1/chat", access), ("/api/v1/creators", access) })
+        {
+            foreach (var charset in new[] { "bogus", "utf-16", "latin1" })
+            {
+                using var content = new StringContent("{\"email\":\"a@example.com\"}", Encoding.UTF8);
+                content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse($"application/json; charset={charset}");
+                using var response = await _gateway.Client(token).PostAsync(new Uri(path, UriKind.Relative), content);
+                Assert.True(response.StatusCode == HttpStatusCode.UnsupportedMediaType, $"{path} charset={charset}: {(int)response.StatusCode}");
+            }
+        }
+
+        using var utf8 = await _gateway.Client().PostAsync(new Uri("/api/v1/auth/login", UriKind.Relative),
+            new StringContent("{\"email\":\"a@example.com\",\"password\":\"Wrong-password-1\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Unauthorized, utf8.StatusCode);
+    }
+
+    [Fact]
     public async Task Errors_are_problem_json_with_a_detail_even_when_the_client_asks_for_an_event_stream()
     {
         var client = _gateway.Client();
@@ -146,6 +166,18 @@ public sealed class AdminStandingTests(GatewayFixture gateway) : IClassFixture<G
 
         Assert.Equal(HttpStatusCode.OK, demoted.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_nul_in_an_admin_search_is_a_400()
+    {
+        var root = _gateway.Client(await _gateway.AdminTokenAsync());
+
+        using var users = await root.GetAsync(new Uri("/api/v1/admin/users?q=a%00b", UriKind.Relative));
+        using var audit = await root.GetAsync(new Uri("/api/v1/admin/audit?event=a%00b", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, users.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, audit.StatusCode);
     }
 
     [Fact]

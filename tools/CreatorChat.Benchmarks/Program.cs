@@ -11,7 +11,7 @@ const string usage =
       chat        chat turns through the gateway (offline model): turns/s and time to first token
                   --seconds 10 --videos 82 --rate 300
       hostile     malformed and hostile requests (issue 9's classes) through the gateway: counts by status, every 5xx
-                  --repeat 4 --concurrency 16
+                  --repeat 8 --concurrency 16
       retrieval   ingestion throughput (82 caption files), embedded-store search latency and memory
                   --sizes 10000,100000,1000000   in-memory index sizes (chunks of one creator)
                   --store-sizes 10000,100000     sizes for the full store (Postgres round trips included)

@@ -29,11 +29,11 @@ public static class AdminApi
     public static async Task<Results<Ok<Page<UserView>>, ValidationProblem>> ListUsers(
         UserRepository users, CancellationToken cancellationToken, string? q = null, string? cursor = null, int limit = 50)
     {
-        if (limit is < 1 or > MaxPageSize || (cursor is not null && !Guid.TryParse(cursor, out _)) || q?.Length > 254)
+        if (limit is < 1 or > MaxPageSize || (cursor is not null && !Guid.TryParse(cursor, out _)) || q?.Length > 254 || q?.Contains('\0', StringComparison.Ordinal) == true)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["query"] = [$"limit must be 1..{MaxPageSize}, cursor a value from next_cursor, q at most 254 characters."],
+                ["query"] = [$"limit must be 1..{MaxPageSize}, cursor a value from next_cursor, q at most 254 characters without NUL."],
             });
         }
 
@@ -84,9 +84,9 @@ public static class AdminApi
     public static async Task<Results<Ok<Page<AuditEntry>>, ValidationProblem>> ListAudit(
         AuditLog audit, CancellationToken cancellationToken, string? @event = null, long? cursor = null, int limit = 50)
     {
-        if (limit is < 1 or > MaxPageSize || @event?.Length > 64)
+        if (limit is < 1 or > MaxPageSize || @event?.Length > 64 || @event?.Contains('\0', StringComparison.Ordinal) == true)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["query"] = [$"limit must be 1..{MaxPageSize}."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["query"] = [$"limit must be 1..{MaxPageSize}; event at most 64 characters without NUL."] });
         }
 
         var page = await audit.ListAsync(@event, cursor, limit, cancellationToken);

@@ -12,7 +12,7 @@ namespace CreatorChat.Benchmarks.Hostile;
 /// Malformed and hostile requests of issue 9's classes against a throwaway platform, through the
 /// gateway, each on its own connection: counts by status and by class, and every 5xx with its request
 /// (505 for an unknown HTTP version is allowed). Loopback only, bounded in count and time. Command:
-/// <c>dotnet run -c Release --project tools/CreatorChat.Benchmarks -- hostile [--repeat 4] [--concurrency 16]</c>.
+/// <c>dotnet run -c Release --project tools/CreatorChat.Benchmarks -- hostile [--repeat 8] [--concurrency 16]</c>.
 /// </summary>
 public static class HostileBenchmark
 {
@@ -20,7 +20,7 @@ public static class HostileBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var repeat = BenchmarkPlatform.Option(args, "--repeat", 4);
+        var repeat = BenchmarkPlatform.Option(args, "--repeat", 8);
         var concurrency = BenchmarkPlatform.Option(args, "--concurrency", 16);
         await using var platform = await BenchmarkPlatform.StartAsync("hostile", new Dictionary<string, int> { ["chat"] = 2, ["retrieval"] = 2 });
         var gateway = platform.GatewayUrl;
@@ -82,7 +82,10 @@ public static class HostileBenchmark
         foreach (var group in failures.GroupBy(r => (r.Status, r.Request.Label)).OrderBy(g => g.Key.Label, StringComparer.Ordinal))
         {
             var sample = group.First().Request;
-            var head = Encoding.Latin1.GetString(sample.Bytes, 0, Math.Min(sample.Bytes.Length, 300));
+            // The request as sent, without its bearer token (a credential, and noise).
+            var text = Encoding.Latin1.GetString(sample.Bytes);
+            var head = string.Join("\r\n", text.Split("\r\n").Where(line => !line.StartsWith("Authorization:", StringComparison.OrdinalIgnoreCase)));
+            head = head[..Math.Min(head.Length, 300)];
             Console.WriteLine($"- {group.Key.Status} × {group.Count()} [{sample.Class}] {group.Key.Label}");
             Console.WriteLine($"  `{Escape(head)}`");
         }

@@ -35,6 +35,7 @@ public static class EdgeProtectionExtensions
         app.UseMiddleware<UnsupportedMethodMiddleware>();
         app.UseCors(CorsPolicy);
         app.UseMiddleware<RequestSizeLimitMiddleware>();
+        app.UseMiddleware<JsonCharsetMiddleware>();
         return app;
     }
 }
