@@ -84,6 +84,17 @@ public sealed class ClientFaultTests(GatewayFixture gateway) : IClassFixture<Gat
     }
 
     [Fact]
+    public async Task A_forwarded_answer_carries_the_request_id_once()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/creators/x");
+        request.Headers.Add("X-Request-Id", "edge-once-1");
+
+        using var response = await _gateway.Client().SendAsync(request);
+
+        Assert.Equal(["edge-once-1"], response.Headers.GetValues("X-Request-Id"));
+    }
+
+    [Fact]
     public async Task A_json_body_in_a_charset_other_than_utf8_is_415_at_the_edge()
     {
         var (_, access, _) = await _gateway.SignUpAsync();

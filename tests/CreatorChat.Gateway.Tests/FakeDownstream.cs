@@ -96,6 +96,7 @@ public sealed class EchoService : IAsyncDisposable
 
     private static IResult Echo(HttpContext context)
     {
+        context.Response.Headers["X-Request-Id"] = context.Request.Headers["X-Request-Id"]; // as every real service does
         var headers = new JsonObject();
         foreach (var (name, value) in context.Request.Headers)
         {

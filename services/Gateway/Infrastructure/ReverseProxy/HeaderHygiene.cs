@@ -46,6 +46,13 @@ public static class HeaderHygiene
             headers.TryAddWithoutValidation("X-Request-Id", transform.HttpContext.TraceIdentifier);
             return ValueTask.CompletedTask;
         });
+
+        // The gateway already answers with its request id; the service's copy of it must not make a second value.
+        context.AddResponseTransform(transform =>
+        {
+            transform.HttpContext.Response.Headers["X-Request-Id"] = transform.HttpContext.TraceIdentifier;
+            return ValueTask.CompletedTask;
+        });
     }
 
     // Remove throws for a name of the other kind (Content-Type on request headers…): look before removing.
