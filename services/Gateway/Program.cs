@@ -9,7 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddIdentityAndLimits();
 builder.AddEdgeProtection();
-builder.AddReverseProxy();
+builder.AddGatewayProxy();
 builder.AddApiDocumentation();
 
 var app = builder.Build();

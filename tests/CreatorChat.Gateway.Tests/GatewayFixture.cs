@@ -35,6 +35,9 @@ public class GatewayFixture : IAsyncLifetime
 
     public TestTokens Tokens { get; } = new(TestTokens.DefaultKey);
 
+    /// <summary>The connection string of this gateway's identitydb.</summary>
+    public string IdentityDatabase => _identityDb;
+
     public async Task InitializeAsync()
     {
         _infrastructure ??= await InfrastructureFixture.SharedAsync();

@@ -13,6 +13,8 @@ const string usage =
       faults      fans chatting while Redis, a retrieval replica, a chat replica and Postgres are killed, then frozen:
                   error rates, recovery, p99 after the first timeout, answers missing from history
                   --fans 20 --seconds 10
+      hostile     malformed and hostile requests (issue 9's classes) through the gateway: counts by status, every 5xx
+                  --repeat 8 --concurrency 16
       retrieval   ingestion throughput (82 caption files), embedded-store search latency and memory
                   --sizes 10000,100000,1000000   in-memory index sizes (chunks of one creator)
                   --store-sizes 10000,100000     sizes for the full store (Postgres round trips included)
@@ -35,6 +37,9 @@ switch (args[0])
 {
     case "gateway":
         return await CreatorChat.Benchmarks.Gateway.GatewayBenchmark.RunAsync(args[1..]);
+
+    case "hostile":
+        return await CreatorChat.Benchmarks.Hostile.HostileBenchmark.RunAsync(args[1..]);
 
     case "chat":
         return await CreatorChat.Benchmarks.Chat.ChatBenchmark.RunAsync(args[1..]);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using CreatorChat.Gateway.Infrastructure;
+using CreatorChat.Gateway.Infrastructure.Edge;
 using CreatorChat.Gateway.Infrastructure.Identity;
 using CreatorChat.Gateway.Model;
 using CreatorChat.ServiceDefaults.Security;
@@ -14,7 +15,10 @@ public static class AdminApi
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/admin").WithTags("Administration").RequireAuthorization(PlatformPolicies.Admin);
+        // The token's role is not enough: the account must still be an enabled admin now, on every call.
+        var api = app.MapGroup("/api/v1/admin").WithTags("Administration").RequireAuthorization(PlatformPolicies.Admin)
+            .AddEndpointFilter(async (invocation, next) =>
+                await invocation.HttpContext.RequestServices.GetRequiredService<EdgeGuard>().RefuseStaleTokenAsync(invocation.HttpContext) ?? await next(invocation));
         api.MapGet("/users", ListUsers).WithName("ListUsers");
         api.MapPatch("/users/{id:guid}", UpdateUser).WithName("UpdateUser");
         api.MapGet("/stats", GetStats).WithName("GetStats");
@@ -25,11 +29,11 @@ public static class AdminApi
     public static async Task<Results<Ok<Page<UserView>>, ValidationProblem>> ListUsers(
         UserRepository users, CancellationToken cancellationToken, string? q = null, string? cursor = null, int limit = 50)
     {
-        if (limit is < 1 or > MaxPageSize || (cursor is not null && !Guid.TryParse(cursor, out _)) || q?.Length > 254)
+        if (limit is < 1 or > MaxPageSize || (cursor is not null && !Guid.TryParse(cursor, out _)) || q?.Length > 254 || q?.Contains('\0', StringComparison.Ordinal) == true)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["query"] = [$"limit must be 1..{MaxPageSize}, cursor a value from next_cursor, q at most 254 characters."],
+                ["query"] = [$"limit must be 1..{MaxPageSize}, cursor a value from next_cursor, q at most 254 characters without NUL."],
             });
         }
 
@@ -58,9 +62,9 @@ public static class AdminApi
         }
 
         var actorId = admin.GetUserId()!.Value;
-        if (id == actorId && (request.Disabled == true || (request.Role is not null && request.Role != PlatformRoles.Admin)))
+        if (id == actorId && (request.Disabled is not null || request.Role is not null))
         {
-            errors["id"] = ["Admins cannot disable or demote themselves."];
+            errors["id"] = ["Nobody may change their own role or disabled flag; ask another admin."];
         }
 
         if (errors.Count > 0)
@@ -80,9 +84,9 @@ public static class AdminApi
     public static async Task<Results<Ok<Page<AuditEntry>>, ValidationProblem>> ListAudit(
         AuditLog audit, CancellationToken cancellationToken, string? @event = null, long? cursor = null, int limit = 50)
     {
-        if (limit is < 1 or > MaxPageSize || @event?.Length > 64)
+        if (limit is < 1 or > MaxPageSize || @event?.Length > 64 || @event?.Contains('\0', StringComparison.Ordinal) == true)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["query"] = [$"limit must be 1..{MaxPageSize}."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["query"] = [$"limit must be 1..{MaxPageSize}; event at most 64 characters without NUL."] });
         }
 
         var page = await audit.ListAsync(@event, cursor, limit, cancellationToken);

@@ -1,33 +1,33 @@
+using System.Diagnostics;
 using CreatorChat.Gateway.Infrastructure.Edge;
 using CreatorChat.Gateway.Infrastructure.ReverseProxy;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace CreatorChat.Gateway.Apis;
 
 public static class ProxyApi
 {
     /// <summary>
-    /// Maps every public route family to the service that owns it (see <see cref="GatewayRoutes"/>);
-    /// each request passes the <see cref="EdgeGuard"/> (tokens, limits, quotas) before it is forwarded.
+    /// Maps every public route family to the service that owns it (YARP, see <see cref="GatewayProxyConfig"/>);
+    /// each request passes the <see cref="EdgeGuard"/> (tokens, limits, quotas) before it is forwarded,
+    /// and a forward that fails is answered here: 503/504 problem when the service failed, 4xx when the client did.
     /// </summary>
     public static IEndpointRouteBuilder MapProxyApi(this IEndpointRouteBuilder app)
     {
-        foreach (var route in GatewayRoutes.All)
+        app.MapReverseProxy(pipeline =>
         {
-            var service = route.Service;
-            app.Map(route.Pattern, (HttpContext context, EdgeGuard guard, HttpForwarder forwarder) => ForwardAsync(context, service, guard, forwarder))
-                .WithMetadata(route)
-                .ExcludeFromDescription();
-        }
+            pipeline.Use(ForwardAsync);
+            pipeline.UseSessionAffinity();
+            pipeline.UseLoadBalancing();
+            pipeline.UsePassiveHealthChecks();
+        });
 
-        // Chat over WebSocket: HttpForwarder cannot carry an upgraded connection.
-        var sockets = ActivatorUtilities.CreateInstance<WebSocketForwarder>(app.ServiceProvider);
-        app.Map("/api/v1/chat/ws", (HttpContext context, EdgeGuard guard) => ForwardSocketAsync(context, GatewayRoutes.Chat, guard, sockets))
-            .ExcludeFromDescription();
-
+        // Chat over WebSocket: relayed message by message, each one counted (see EdgeGuard.SocketFilter).
+        app.Map("/api/v1/chat/ws", ForwardSocketAsync).ExcludeFromDescription();
         return app;
     }
 
-    public static async Task ForwardSocketAsync(HttpContext context, string service, EdgeGuard guard, WebSocketForwarder sockets)
+    public static async Task ForwardSocketAsync(HttpContext context, EdgeGuard guard, WebSocketForwarder sockets)
     {
         var admission = await guard.AdmitAsync(context);
         if (admission.Rejection is { } rejection)
@@ -36,11 +36,19 @@ public static class ProxyApi
             return;
         }
 
-        await sockets.ForwardAsync(context, service, guard.SocketFilter(admission.UserId));
+        await sockets.ForwardAsync(context, GatewayRoutes.Chat, guard.SocketFilter(admission.UserId is null ? null : context.User));
     }
 
-    public static async Task ForwardAsync(HttpContext context, string service, EdgeGuard guard, HttpForwarder forwarder)
+    public static async Task ForwardAsync(HttpContext context, Func<Task> forward)
     {
+        if (!GatewayRoutes.IsCanonical(context.Request.Path))
+        {
+            await TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad path",
+                detail: "The path has an empty segment or an encoded slash; send it without.").ExecuteAsync(context);
+            return;
+        }
+
+        var guard = context.RequestServices.GetRequiredService<EdgeGuard>();
         var admission = await guard.AdmitAsync(context);
         if (admission.Rejection is { } rejection)
         {
@@ -48,8 +56,24 @@ public static class ProxyApi
             return;
         }
 
-        await forwarder.ForwardAsync(context, service);
-        if (admission.ChatUserId is { } userId && context.Response.StatusCode >= StatusCodes.Status500InternalServerError)
+        var service = context.GetReverseProxyFeature().Cluster.Config.ClusterId;
+        var started = Stopwatch.GetTimestamp();
+        await forward();
+        if (ForwardingFailures.NeverLeft(context) && ForwardingFailures.OtherReplicas(context) is { Count: > 0 } others)
+        {
+            // Refused at connect: the request never reached the service, so another replica may take it (any method).
+            ForwardingFailures.ResetForRetry(context, others);
+            await forward();
+        }
+
+        if (context.Features.Get<IForwarderErrorFeature>() is { } error)
+        {
+            await ForwardingFailures.AnswerAsync(context, service, error);
+        }
+
+        var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
+        context.RequestServices.GetRequiredService<ProxyMetrics>().Record(service, context.Request.Method, status, Stopwatch.GetElapsedTime(started));
+        if (admission.ChatUserId is { } userId && status >= StatusCodes.Status500InternalServerError)
         {
             await guard.RefundAsync(userId);
         }

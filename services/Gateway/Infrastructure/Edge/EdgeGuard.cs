@@ -1,4 +1,7 @@
+using System.Net.WebSockets;
+using System.Security.Claims;
 using System.Text.Json;
+using CreatorChat.Gateway.Infrastructure.ReverseProxy;
 using CreatorChat.Gateway.Infrastructure.Identity;
 using CreatorChat.Gateway.Infrastructure.RateLimiting;
 using CreatorChat.Gateway.Model;
@@ -38,7 +41,15 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
                 return Reject(context, "The access token is invalid or expired.", "invalid_token");
             }
 
-            signedIn = await directory.GetAsync(id, cancellationToken);
+            try
+            {
+                signedIn = await directory.GetAsync(id, cancellationToken);
+            }
+            catch (Exception ex) when (DependencyFaults.IsUnavailable(ex))
+            {
+                return new Admission(DependencyFaults.Unavailable(context, "identitydb", "Accounts cannot be checked right now."), null);
+            }
+
             if (CurrentStanding(signedIn, result.Principal.GetRole()) is { } problem)
             {
                 return Reject(context, problem, "invalid_token");
@@ -56,7 +67,7 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
             return new Admission(RateLimitHeaders.TooManyRequests(context, floor, "Too many requests. Slow down."), null);
         }
 
-        if (!IsChatMessage(context.Request))
+        if (!IsChatMessage(context))
         {
             return userId is null ? Admission.Anonymous : new Admission(null, null, userId);
         }
@@ -92,50 +103,76 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
     }
 
     /// <summary>
-    /// The per-connection filter for the chat WebSocket. Every client <c>{"type":"message",…}</c>
-    /// counts against the hourly limit and monthly quota like an HTTP chat call; when over, the client
-    /// gets an <c>error</c> frame (status 429 and when to retry) and the message goes no further. A
-    /// token sent in an <c>{"type":"auth","access_token":…}</c> frame is checked here too, so users
-    /// who authenticate in-band are counted the same way.
+    /// The per-connection filter for the chat WebSocket. Every client frame is parsed here with
+    /// <see cref="FrameOptions"/>; a frame that cannot be read (malformed, too deep, a duplicate key,
+    /// not text) is answered with an <c>error</c> frame and never relayed, so the chat service only
+    /// sees frames the gateway has read the same way. Every <c>{"type":"message",…}</c> counts against
+    /// the hourly limit and monthly quota like an HTTP chat call; when over, the client gets an
+    /// <c>error</c> frame (status 429 and when to retry) and the message goes no further. A token sent
+    /// in an <c>{"type":"auth","access_token":…}</c> frame is checked like a bearer token: if the
+    /// gateway refuses it (invalid, user disabled, deleted or given another role) the socket closes.
     /// </summary>
-    public Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<byte[]?>> SocketFilter(Guid? userId)
+    public Func<ReadOnlyMemory<byte>, WebSocketMessageType, CancellationToken, ValueTask<SocketVerdict>> SocketFilter(ClaimsPrincipal? user)
     {
-        var session = new SocketSession { UserId = userId };
-        return (message, cancellationToken) => FilterSocketMessageAsync(session, message, cancellationToken);
+        var session = new SocketSession { UserId = user?.GetUserId(), Role = user?.GetRole() };
+        return (message, kind, cancellationToken) => FilterSocketMessageAsync(session, message, kind, cancellationToken);
     }
 
-    private async ValueTask<byte[]?> FilterSocketMessageAsync(SocketSession session, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    /// <summary>How the gateway reads a WebSocket frame: at least as strict as the chat service, and unambiguous.</summary>
+    public static readonly JsonDocumentOptions FrameOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
+
+    private async ValueTask<SocketVerdict> FilterSocketMessageAsync(SocketSession session, ReadOnlyMemory<byte> message, WebSocketMessageType kind, CancellationToken cancellationToken)
     {
-        var (type, token) = ReadFrame(message);
-        if (type == "auth" && session.UserId is null && token is not null)
+        if (kind != WebSocketMessageType.Text || ReadFrame(message) is not var (type, token))
         {
-            session.UserId = await ValidateSocketTokenAsync(token, cancellationToken);
-            return null; // the chat service authenticates the frame itself
+            return new SocketVerdict(SocketError(400, "Every frame is one JSON object (text, UTF-8, no duplicate keys, nested at most 32 deep).", null));
+        }
+
+        if (type == "auth" && session.UserId is null)
+        {
+            var principal = token is null ? null : await ValidateSocketTokenAsync(token, cancellationToken);
+            if (principal is null)
+            {
+                return new SocketVerdict(SocketError(401, "The access token is invalid or expired, or its account is disabled or changed.", null),
+                    WebSocketCloseStatus.PolicyViolation, "invalid token");
+            }
+
+            (session.UserId, session.Role) = principal.Value;
+            return SocketVerdict.Relay; // the chat service authenticates the frame itself, with the same token
         }
 
         if (type != "message" || session.UserId is not { } userId)
         {
-            return null; // unauthenticated or other frames: the chat service answers them
+            return SocketVerdict.Relay; // other frames, or a message before auth: the chat service refuses those itself
         }
 
-        var user = await directory.GetAsync(userId, cancellationToken);
-        if (user is null || user.Disabled)
+        User? user;
+        try
         {
-            return SocketError(401, "This account is disabled.", null);
+            user = await directory.GetAsync(userId, cancellationToken);
+        }
+        catch (Exception ex) when (DependencyFaults.IsUnavailable(ex))
+        {
+            return new SocketVerdict(SocketError(503, "Accounts cannot be checked right now. Please try again shortly.", 5));
         }
 
-        var (hourly, monthly) = await limiter.ConsumeChatAsync(userId, Tiers.LimitsFor(user.Tier), cancellationToken);
+        if (CurrentStanding(user, session.Role) is { } refused)
+        {
+            return new SocketVerdict(SocketError(401, refused, null), WebSocketCloseStatus.PolicyViolation, "token no longer valid");
+        }
+
+        var (hourly, monthly) = await limiter.ConsumeChatAsync(userId, Tiers.LimitsFor(user!.Tier), cancellationToken);
         if (!hourly.Allowed)
         {
-            return SocketError(429, $"You reached the {user.Tier} tier's limit of {hourly.Limit} chat requests per hour.", hourly.ResetSeconds);
+            return new SocketVerdict(SocketError(429, $"You reached the {user.Tier} tier's limit of {hourly.Limit} chat requests per hour.", hourly.ResetSeconds));
         }
 
         return monthly is { Allowed: false }
-            ? SocketError(429, $"You used this month's {monthly.Limit} messages of the {user.Tier} tier.", monthly.ResetSeconds)
-            : null;
+            ? new SocketVerdict(SocketError(429, $"You used this month's {monthly.Limit} messages of the {user.Tier} tier.", monthly.ResetSeconds))
+            : SocketVerdict.Relay;
     }
 
-    private async Task<Guid?> ValidateSocketTokenAsync(string token, CancellationToken cancellationToken)
+    private async Task<(Guid Id, string? Role)?> ValidateSocketTokenAsync(string token, CancellationToken cancellationToken)
     {
         var parameters = jwtOptions.Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters;
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, parameters);
@@ -146,7 +183,30 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
         }
 
         var role = result.Claims.TryGetValue(PlatformClaims.Role, out var claimed) ? claimed as string : null;
-        return CurrentStanding(await directory.GetAsync(id, cancellationToken), role) is null ? id : null;
+        try
+        {
+            return CurrentStanding(await directory.GetAsync(id, cancellationToken), role) is null ? (id, role) : null;
+        }
+        catch (Exception ex) when (DependencyFaults.IsUnavailable(ex))
+        {
+            return null; // cannot vouch for the token: refuse it rather than let chat accept it uncounted
+        }
+    }
+
+    /// <summary>
+    /// For routes the gateway answers itself (administration): the signed-in user's token must still
+    /// stand for the account as it is now, checked on every call.
+    /// </summary>
+    public async Task<IResult?> RefuseStaleTokenAsync(HttpContext context)
+    {
+        if (context.User.GetUserId() is not { } id)
+        {
+            return null; // anonymous: authorization answers
+        }
+
+        return CurrentStanding(await directory.GetAsync(id, context.RequestAborted), context.User.GetRole()) is { } problem
+            ? Reject(context, problem, "invalid_token").Rejection
+            : null;
     }
 
     /// <summary>Why a validly signed token no longer stands for its user (gone, disabled, role changed), or null.</summary>
@@ -157,29 +217,33 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
         _ => null,
     };
 
-    private static (string? Type, string? Token) ReadFrame(ReadOnlyMemory<byte> message)
+    /// <returns>The frame's type and access token (either null when absent), or null when the frame cannot be read.</returns>
+    private static (string? Type, string? Token)? ReadFrame(ReadOnlyMemory<byte> message)
     {
         try
         {
-            using var document = JsonDocument.Parse(message, new JsonDocumentOptions { MaxDepth = 16 });
+            using var document = JsonDocument.Parse(message, FrameOptions);
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+            if (root.ValueKind != JsonValueKind.Object)
             {
                 return (null, null);
             }
 
-            var token = root.TryGetProperty("access_token", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            return (type.GetString(), token);
+            var type = root.TryGetProperty("type", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            var token = root.TryGetProperty("access_token", out var access) && access.ValueKind == JsonValueKind.String ? access.GetString() : null;
+            return (type, token);
         }
         catch (JsonException)
         {
-            return (null, null); // malformed frames are the chat service's to answer
+            return null;
         }
     }
 
     private sealed class SocketSession
     {
         public Guid? UserId { get; set; }
+
+        public string? Role { get; set; }
     }
 
     private static byte[] SocketError(int status, string detail, long? retryAfterSeconds) =>
@@ -188,10 +252,13 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
     /// <summary>A message the chat service failed to answer does not count against the user.</summary>
     public Task RefundAsync(Guid userId) => limiter.RefundChatAsync(userId, CancellationToken.None);
 
-    /// <summary>Chat calls that send a message to a model: what hourly limits and monthly quotas count.</summary>
-    public static bool IsChatMessage(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) && (request.Path.Equals("/api/v1/chat", StringComparison.OrdinalIgnoreCase) ||
-                                               request.Path.Equals("/v1/chat/completions", StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// Chat calls that send a message to a model: what hourly limits and monthly quotas count. Decided
+    /// by the route that matched (and forwards) the request, so every spelling of its path is counted.
+    /// </summary>
+    public static bool IsChatMessage(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method) &&
+        context.GetEndpoint()?.Metadata.GetMetadata<Yarp.ReverseProxy.Model.RouteModel>()?.Config.Metadata?.ContainsKey(GatewayProxyConfig.ChatMessageKey) == true;
 
     private static bool HasCredentials(HttpRequest request) =>
         request.Headers.Authorization.Count > 0 ||

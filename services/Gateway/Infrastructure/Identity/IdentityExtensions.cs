@@ -4,6 +4,8 @@ namespace CreatorChat.Gateway.Infrastructure.Identity;
 
 public static class IdentityExtensions
 {
+    public static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>Accounts in <c>identitydb</c>, tokens, the audit log, and the edge rate limiter (Redis, local fallback).</summary>
     public static IHostApplicationBuilder AddIdentityAndLimits(this IHostApplicationBuilder builder)
     {
@@ -26,6 +28,14 @@ public static class IdentityExtensions
         builder.Services.AddSingleton<LocalRateLimitStore>();
         builder.Services.AddSingleton<RateLimiter>();
         builder.Services.AddHealthChecks().AddCheck<RateLimiterHealthCheck>("rate-limiter", tags: [ServiceDefaults.Data.HealthTags.Ready]);
+        // /health answers within its own short budget even while a dependency hangs (a hung check reports its failure status).
+        builder.Services.PostConfigure<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>(options =>
+        {
+            foreach (var check in options.Registrations.Where(r => r.Timeout == Timeout.InfiniteTimeSpan || r.Timeout > HealthCheckTimeout))
+            {
+                check.Timeout = HealthCheckTimeout;
+            }
+        });
         return builder;
     }
 }

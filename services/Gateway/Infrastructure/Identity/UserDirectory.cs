@@ -79,7 +79,7 @@ public sealed class UserDirectory : IDisposable
         _cache.TryRemove(id, out _);
         try
         {
-            await _redis.GetSubscriber().PublishAsync(RedisChannel.Literal(ChangedChannel), id.ToString());
+            await _redis.GetSubscriber().PublishAsync(RedisChannel.Literal(ChangedChannel), id.ToString()).WaitAsync(TimeSpan.FromSeconds(1));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

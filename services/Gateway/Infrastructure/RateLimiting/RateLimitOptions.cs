@@ -21,8 +21,9 @@ public sealed class RateLimitOptions
     public string KeyPrefix { get; set; } = "gw:rl:";
 
     /// <summary>
-    /// How long to wait for a connected Redis before deciding locally. Generous on purpose: a slow
-    /// answer is still exact, a local decision is not. A disconnected Redis is skipped at once.
+    /// How long to wait for a connected Redis before deciding locally. A Redis that misses it is then
+    /// skipped by every request (decided locally) until a background probe gets an answer, so a frozen
+    /// Redis costs one timeout, not one per request. A disconnected Redis is skipped at once.
     /// </summary>
     public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

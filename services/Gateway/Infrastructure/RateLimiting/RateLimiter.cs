@@ -21,7 +21,10 @@ public sealed class RateLimiter
     private readonly RateLimitOptions _options;
     private readonly ILogger<RateLimiter> _logger;
     private readonly Counter<long> _decisions;
-    private long _lastLocalDecisionTicks;
+
+    // Breaker: 1 while Redis timed out or failed; requests then decide locally at once, and one probe in
+    // the background closes it again as soon as Redis answers.
+    private int _redisFailing;
 
     public RateLimiter(
         RedisRateLimitStore redis, LocalRateLimitStore local, IConnectionMultiplexer connection,
@@ -41,9 +44,11 @@ public sealed class RateLimiter
 
     public RateLimitOptions Options => _options;
 
-    /// <summary>True when a decision in the last 30 s had to be made without Redis.</summary>
-    public bool UsingLocalFallback =>
-        _timeProvider.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastLocalDecisionTicks) < TimeSpan.FromSeconds(30).Ticks;
+    /// <summary>True while decisions are made without Redis (disconnected, or not answering in time).</summary>
+    public bool UsingLocalFallback => Volatile.Read(ref _redisFailing) == 1 || !_connection.IsConnected;
+
+    /// <summary>How often the open breaker asks Redis whether it answers again.</summary>
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
 
     /// <summary>One chat message: both the hourly request limit and the monthly quota of the user's tier.</summary>
     public async Task<(RateLimitDecision Hourly, RateLimitDecision? Monthly)> ConsumeChatAsync(Guid userId, TierLimits limits, CancellationToken cancellationToken)
@@ -97,20 +102,49 @@ public sealed class RateLimiter
 
     private async Task<(T Result, bool Local)> WithFallbackAsync<T>(Func<IRateLimitStore, Task<T>> action, CancellationToken cancellationToken)
     {
-        if (_connection.IsConnected)
+        if (_connection.IsConnected && Volatile.Read(ref _redisFailing) == 0)
         {
             try
             {
-                return (await action(_redis).WaitAsync(_options.RedisTimeout, cancellationToken), false);
+                return (await action(_redis).WaitAsync(_options.RedisTimeout, _timeProvider, cancellationToken), false);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                _logger.LogWarning("Rate limiting falls back to local counters: {Reason}", ex.GetType().Name);
+                OpenBreaker(ex);
             }
         }
 
-        Interlocked.Exchange(ref _lastLocalDecisionTicks, _timeProvider.GetUtcNow().UtcTicks);
         return (await action(_local), true);
+    }
+
+    private void OpenBreaker(Exception cause)
+    {
+        if (Interlocked.Exchange(ref _redisFailing, 1) == 1)
+        {
+            return;
+        }
+
+        _logger.LogError("Redis (cache) is not answering ({Reason}): rate limits are enforced per replica until it does", cause.GetType().Name);
+        _ = ProbeUntilAnsweringAsync();
+    }
+
+    private async Task ProbeUntilAnsweringAsync()
+    {
+        while (true)
+        {
+            await Task.Delay(ProbeInterval, _timeProvider);
+            try
+            {
+                await _connection.GetDatabase().PingAsync().WaitAsync(_options.RedisTimeout, _timeProvider);
+                Volatile.Write(ref _redisFailing, 0);
+                _logger.LogWarning("Redis (cache) answers again: rate limits are shared across replicas again");
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // Still down: keep deciding locally.
+            }
+        }
     }
 
     private void Record(string outcome, string scope, bool local) =>

@@ -1,31 +1,45 @@
-using System.Net;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
 
 namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;
 
 public static class ReverseProxyExtensions
 {
-    public static IHostApplicationBuilder AddReverseProxy(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// YARP forwarding for <see cref="GatewayRoutes"/> (routes, clusters and health in
+    /// <see cref="GatewayProxyConfig"/>, headers in <see cref="HeaderHygiene"/>), replicas from service
+    /// discovery; plus plain HttpClients per service for the gateway's own calls (API docs, stats).
+    /// </summary>
+    public static IHostApplicationBuilder AddGatewayProxy(this IHostApplicationBuilder builder)
     {
-        foreach (var service in GatewayRoutes.All.Select(r => r.Service).Distinct())
+        // TryAdd-based: harmless when ServiceDefaults registers service discovery too.
+        builder.Services.AddServiceDiscovery();
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory(GatewayProxyConfig.Routes(), GatewayProxyConfig.Clusters())
+            .AddTransforms(HeaderHygiene.Apply)
+            .AddServiceDiscoveryDestinationResolver();
+        builder.Services.AddSingleton<IPassiveHealthCheckPolicy, UpstreamFailurePolicy>();
+        builder.Services.AddSingleton<IForwarderHttpClientFactory, GatewayForwarderHttpClientFactory>();
+
+        foreach (var service in GatewayRoutes.Services)
         {
-            builder.Services.AddHttpClient(service, client =>
-                {
-                    client.BaseAddress = new Uri($"http://{service}");
-                    client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts; streams may be long
-                })
-                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-                {
-                    AllowAutoRedirect = false,
-                    UseCookies = false,
-                    UseProxy = false,
-                    AutomaticDecompression = DecompressionMethods.None,
-                    PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-                    ConnectTimeout = TimeSpan.FromSeconds(5),
-                });
+            builder.Services.AddHttpClient(service, client => client.BaseAddress = new Uri($"http://{service}"));
         }
 
         builder.Services.AddSingleton<ProxyMetrics>();
-        builder.Services.AddSingleton<HttpForwarder>();
+        builder.Services.AddSingleton<WebSocketForwarder>();
         return builder;
+    }
+}
+
+/// <summary>YARP's forwarding client, with a connect timeout short enough that a replica that cannot be reached fails fast.</summary>
+public sealed class GatewayForwarderHttpClientFactory : ForwarderHttpClientFactory
+{
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
+
+    protected override void ConfigureHandler(ForwarderHttpClientContext context, System.Net.Http.SocketsHttpHandler handler)
+    {
+        base.ConfigureHandler(context, handler);
+        handler.ConnectTimeout = ConnectTimeout;
     }
 }

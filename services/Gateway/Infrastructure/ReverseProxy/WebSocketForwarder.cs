@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
-using CreatorChat.ServiceDefaults.Http;
+using Yarp.ReverseProxy;
 
 namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;
 
@@ -13,8 +13,10 @@ namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;
 /// on to the other. A replica that cannot be reached is a 503 problem before the upgrade; a refusal
 /// (401, 400, …) is relayed as the same status.
 /// </summary>
-public sealed class WebSocketForwarder(ServiceAddresses resolver, ProxyMetrics metrics, ILogger<WebSocketForwarder> logger)
+public sealed class WebSocketForwarder(IProxyStateLookup proxy, ProxyMetrics metrics, ILogger<WebSocketForwarder> logger)
 {
+    private int _next;
+
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(20);
@@ -26,10 +28,10 @@ public sealed class WebSocketForwarder(ServiceAddresses resolver, ProxyMetrics m
     public const int MaxFilteredMessageBytes = 64 * 1024;
 
     /// <param name="clientMessageFilter">
-    /// Sees each complete client text message before it is relayed; returns null to relay it, or a
-    /// reply (UTF-8 JSON) that goes back to the client instead — used for per-message quotas.
+    /// Sees each complete client message before it is relayed, and decides whether it is relayed, answered
+    /// here instead, or ends the socket — used for per-message limits, quotas and in-band authentication.
     /// </param>
-    public async Task ForwardAsync(HttpContext context, string service, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<byte[]?>>? clientMessageFilter = null)
+    public async Task ForwardAsync(HttpContext context, string service, Func<ReadOnlyMemory<byte>, WebSocketMessageType, CancellationToken, ValueTask<SocketVerdict>>? clientMessageFilter = null)
     {
         var started = Stopwatch.GetTimestamp();
         var status = StatusCodes.Status101SwitchingProtocols;
@@ -43,7 +45,7 @@ public sealed class WebSocketForwarder(ServiceAddresses resolver, ProxyMetrics m
         }
     }
 
-    private async Task<int> RelayAsync(HttpContext context, string service, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<byte[]?>>? filter)
+    private async Task<int> RelayAsync(HttpContext context, string service, Func<ReadOnlyMemory<byte>, WebSocketMessageType, CancellationToken, ValueTask<SocketVerdict>>? filter)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -53,7 +55,15 @@ public sealed class WebSocketForwarder(ServiceAddresses resolver, ProxyMetrics m
         }
 
         var incoming = context.Request;
-        var resolved = await resolver.ResolveAsync(new Uri($"http://{service}{incoming.Path.ToUriComponent()}{incoming.QueryString.ToUriComponent()}"), context.RequestAborted);
+        if (Replica(service) is not { } replica)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable",
+                detail: $"The {service} service is not answering right now. Please try again shortly.").ExecuteAsync(context);
+            return StatusCodes.Status503ServiceUnavailable;
+        }
+
+        var resolved = new Uri(replica, $"{incoming.PathBase.ToUriComponent()}{incoming.Path.ToUriComponent()}{incoming.QueryString.ToUriComponent()}");
         var target = new UriBuilder(resolved) { Scheme = resolved.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
 
         using var upstream = new ClientWebSocket();
@@ -75,9 +85,18 @@ public sealed class WebSocketForwarder(ServiceAddresses resolver, ProxyMetrics m
             upstream.Options.SetRequestHeader("X-Forwarded-For", remote.ToString());
         }
 
-        foreach (var protocol in context.WebSockets.WebSocketRequestedProtocols)
+        try
         {
-            upstream.Options.AddSubProtocol(protocol);
+            foreach (var protocol in context.WebSockets.WebSocketRequestedProtocols)
+            {
+                upstream.Options.AddSubProtocol(protocol); // throws on a duplicate or a malformed name
+            }
+        }
+        catch (ArgumentException)
+        {
+            await TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad WebSocket handshake",
+                detail: "Sec-WebSocket-Protocol must list distinct, well-formed protocol names.").ExecuteAsync(context);
+            return StatusCodes.Status400BadRequest;
         }
 
         using (var connect = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
@@ -129,6 +148,25 @@ public sealed class WebSocketForwarder(ServiceAddresses resolver, ProxyMetrics m
         return StatusCodes.Status101SwitchingProtocols;
     }
 
+    /// <summary>A replica of the service the HTTP routes would use too: YARP's healthy destinations, in turn.</summary>
+    private Uri? Replica(string service)
+    {
+        if (!proxy.TryGetCluster(service, out var cluster))
+        {
+            return null;
+        }
+
+        var destinations = cluster.DestinationsState.AvailableDestinations;
+        if (destinations.Count == 0)
+        {
+            destinations = cluster.DestinationsState.AllDestinations;
+        }
+
+        return destinations.Count == 0
+            ? null
+            : new Uri(destinations[(int)((uint)Interlocked.Increment(ref _next) % (uint)destinations.Count)].Model.Config.Address);
+    }
+
     /// <summary>Copies frames from one socket to the other until the source closes or fails.</summary>
     private static async Task PumpAsync(WebSocket source, WebSocket destination, SemaphoreSlim? destinationSends, CancellationToken cancellationToken)
     {
@@ -155,7 +193,7 @@ public sealed class WebSocketForwarder(ServiceAddresses resolver, ProxyMetrics m
 
     /// <summary>Relays client messages whole, each one first shown to the filter.</summary>
     private static async Task PumpFilteredAsync(
-        WebSocket client, WebSocket upstream, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<byte[]?>> filter,
+        WebSocket client, WebSocket upstream, Func<ReadOnlyMemory<byte>, WebSocketMessageType, CancellationToken, ValueTask<SocketVerdict>> filter,
         SemaphoreSlim clientSends, CancellationToken cancellationToken)
     {
         var buffer = new byte[BufferSize];
@@ -185,14 +223,22 @@ public sealed class WebSocketForwarder(ServiceAddresses resolver, ProxyMetrics m
                 }
 
                 var whole = message.GetBuffer().AsMemory(0, (int)message.Length);
-                var reply = result.MessageType == WebSocketMessageType.Text ? await filter(whole, cancellationToken) : null;
-                if (reply is null)
+                var verdict = await filter(whole, result.MessageType, cancellationToken);
+                if (verdict.Relays)
                 {
                     await upstream.SendAsync(whole, result.MessageType, endOfMessage: true, cancellationToken);
                 }
-                else
+
+                if (verdict.Reply is { } reply)
                 {
                     await SendAsync(client, clientSends, reply, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                }
+
+                if (verdict.Close is { } close)
+                {
+                    await CloseClientAsync(client, clientSends, close, verdict.CloseReason, cancellationToken);
+                    await AbandonAsync(upstream);
+                    return;
                 }
 
                 message.SetLength(0);
@@ -225,6 +271,19 @@ public sealed class WebSocketForwarder(ServiceAddresses resolver, ProxyMetrics m
             {
                 sends.Release();
             }
+        }
+    }
+
+    private static async Task CloseClientAsync(WebSocket client, SemaphoreSlim sends, WebSocketCloseStatus status, string? reason, CancellationToken cancellationToken)
+    {
+        await sends.WaitAsync(cancellationToken);
+        try
+        {
+            await client.CloseOutputAsync(status, reason, cancellationToken);
+        }
+        finally
+        {
+            sends.Release();
         }
     }
 
