@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test that can run on this machine: unit, integration (real PostgreSQL and Redis,
-# started by the fixtures), end-to-end (all services as real processes) and deployment (Helm chart
-# and kustomize renders validated against the Kubernetes schemas). Extra arguments go to dotnet test,
+# Runs every test of CreatorChat.sln: unit, integration (real PostgreSQL and Redis, started by the
+# fixtures), the AppHost's (model and a real start), end-to-end (the whole platform started through the
+# AppHost with Aspire.Hosting.Testing) and deployment (Helm chart and kustomize renders validated against
+# the Kubernetes schemas). Extra arguments go to dotnet test,
 # e.g. ./test.sh --filter "FullyQualifiedName~Creator".
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,7 +11,7 @@ scripts/install-prerequisites.sh
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test CreatorChat.Local.slnf --nologo "$@" 2>&1 | tee "$log" || status=$?
+dotnet test CreatorChat.sln --nologo "$@" 2>&1 | tee "$log" || status=$?
 
 # One closing line for the whole run, summed over the test assemblies.
 awk '/(Passed|Failed)!  - Failed:/ {

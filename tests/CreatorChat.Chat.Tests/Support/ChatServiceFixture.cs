@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CreatorChat.Chat.Infrastructure;
-using CreatorChat.DevHost.Infrastructure;
 using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,7 +78,7 @@ public class ChatServiceFixture(InfrastructureFixture infrastructure) : IAsyncLi
     public async Task PublishKnowledgeChangedAsync(string slug)
     {
         using var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
-        await redis.GetSubscriber().PublishAsync(KnowledgeVersions.Channel, slug);
+        await redis.GetSubscriber().PublishAsync(new RedisChannel(KnowledgeVersions.Channel, RedisChannel.PatternMode.Literal), slug);
     }
 
     public static async Task<JsonObject> AskAsync(HttpClient client, string question, Guid? conversationId = null, string creator = SampleKnowledge.Slug)

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace CreatorChat.DevHost.Infrastructure;
+namespace CreatorChat.Testing;
 
 public static class FreePort
 {
