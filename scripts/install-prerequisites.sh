@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local run and the tests need on Debian/Ubuntu: PostgreSQL and Redis servers
 # (and kubectl for the deployment tests, when the package source has it).
-# Only missing packages are installed; nothing is started here (the DevHost and the test fixtures
+# Only missing packages are installed; nothing is started here (the AppHost and the test fixtures
 # start throwaway instances of their own).
 set -euo pipefail
 

@@ -35,7 +35,7 @@ public class PlatformFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var environment = new Dictionary<string, string>
         {
             ["Cors__AllowedOrigins__0"] = AllowedOrigin,

@@ -46,7 +46,7 @@ public class ChatPlatformFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         Platform = await AspirePlatform.StartAsync(new AspirePlatformOptions
         {
             AdminEmail = AdminEmail,

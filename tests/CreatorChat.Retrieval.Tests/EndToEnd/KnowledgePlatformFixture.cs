@@ -30,7 +30,7 @@ public sealed class KnowledgePlatformFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         Platform = await AspirePlatform.StartAsync(new AspirePlatformOptions
         {
             Only = new HashSet<string> { "creator", "retrieval", "gateway" },
