@@ -118,7 +118,7 @@ public sealed class AspirePlatform : IAsyncDisposable
             arguments.AddRange(
             [
                 "Infrastructure:Mode=local", $"Infrastructure:DataFolder={dataFolder}", "Infrastructure:Ephemeral=true",
-                $"Infrastructure:PostgresPort={FreePort.Next()}", $"Infrastructure:RedisPort={FreePort.Next()}",
+                $"Infrastructure:PostgresPort={FreePort.OutsideEphemeralRange()}", $"Infrastructure:RedisPort={FreePort.OutsideEphemeralRange()}",
             ]);
         }
 
@@ -152,7 +152,7 @@ public sealed class AspirePlatform : IAsyncDisposable
             {
                 service.WithEndpoint("http", endpoint =>
                 {
-                    endpoint.Port = endpoint.TargetPort = FreePort.Next();
+                    endpoint.Port = endpoint.TargetPort = FreePort.OutsideEphemeralRange();
                     endpoint.IsProxied = false;
                 });
             }
