@@ -39,6 +39,9 @@ public class ChatPlatformFixture : IAsyncLifetime
 
     protected virtual bool IngestVideos => true;
 
+    /// <summary>As in the AppHost: two chat replicas, so nothing may depend on one.</summary>
+    protected virtual IReadOnlyDictionary<string, int> Replicas => new Dictionary<string, int> { ["chat"] = 2 };
+
     public static string CaptionsFolder => Path.Combine(BuildInfo.FindRepositoryRoot(), "..", "shared", "data", "hf-course-subtitles", "subtitles", "en");
 
     public HttpClient Gateway(string? token = null) =>
@@ -51,7 +54,7 @@ public class ChatPlatformFixture : IAsyncLifetime
         {
             AdminEmail = AdminEmail,
             AdminPassword = AdminPassword,
-            Replicas = new Dictionary<string, int> { ["chat"] = 2 }, // as in the AppHost: nothing may depend on one replica
+            Replicas = Replicas,
             ExtraEnvironment = new Dictionary<string, string>
             {
                 ["Logging__LogLevel__Default"] = "Warning",
@@ -139,8 +142,14 @@ public class ChatPlatformFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The platform without any video (for outage tests, which need no knowledge).</summary>
+/// <summary>
+/// The platform without any video (for outage tests, which need no knowledge). One replica each, so no DCP proxy
+/// stands in front of chat and retrieval: a stopped service refuses connections at once, as in Kubernetes, whereas
+/// DCP's proxy holds them open until the caller's timeout.
+/// </summary>
 public sealed class EmptyChatPlatformFixture : ChatPlatformFixture
 {
     protected override bool IngestVideos => false;
+
+    protected override IReadOnlyDictionary<string, int> Replicas => new Dictionary<string, int> { ["chat"] = 1, ["retrieval"] = 1 };
 }
