@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the whole platform locally without Docker: installs PostgreSQL and Redis if missing, builds,
-# then starts Postgres, Redis and the four services (see tools/CreatorChat.DevHost) and seeds a demo
-# creator. Data lives in .localrun/ and survives restarts. Ctrl+C stops everything.
+# Runs the whole platform locally through the Aspire AppHost: installs what is missing (PostgreSQL and Redis
+# binaries), then `dotnet run` on CreatorChat.AppHost with its http launch profile (no developer certificate).
+# Without a healthy Docker/Podman, Postgres and Redis run from this machine's binaries with their data in .localrun/
+# (it survives restarts). Prints the gateway URL, the dashboard URL with its login token and the demo accounts.
+# Ctrl+C (or SIGTERM) stops everything. Arguments go to the AppHost, e.g. ./run.sh Replicas:chat=3.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-prerequisites.sh
-dotnet build CreatorChat.Local.slnf -c Release --nologo -v quiet -clp:ErrorsOnly
-exec dotnet tools/CreatorChat.DevHost/bin/Release/net10.0/CreatorChat.DevHost.dll "$@"
+exec dotnet run --project CreatorChat.AppHost --launch-profile http -- "$@"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test that can run on this machine: unit, integration (real PostgreSQL and Redis,
-# started by the fixtures), end-to-end (all services as real processes) and deployment (Helm chart
-# and kustomize renders validated against the Kubernetes schemas), browser (the web app in Chromium) and
-# the web app's Vitest unit tests. Extra arguments go to dotnet test,
+# Runs every test of CreatorChat.sln: unit, integration (real PostgreSQL and Redis, started by the
+# fixtures), the AppHost's (model and a real start), end-to-end (the whole platform started through the
+# AppHost with Aspire.Hosting.Testing), deployment (Helm chart and kustomize renders validated against
+# the Kubernetes schemas), browser (the web app in Chromium) and the web app's Vitest unit tests.
+# Extra arguments go to dotnet test,
 # e.g. ./test.sh --filter "FullyQualifiedName~Creator".
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,7 +12,7 @@ scripts/install-prerequisites.sh
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test CreatorChat.Local.slnf --nologo "$@" 2>&1 | tee "$log" || status=$?
+dotnet test CreatorChat.sln --nologo "$@" 2>&1 | tee "$log" || status=$?
 
 # The web app's own unit tests (Vitest), reported in dotnet test's summary format so they count below.
 scripts/test-web.sh 2>&1 | tee -a "$log" || status=$?

@@ -1,43 +1,67 @@
-using CreatorChat.AppHost;
+using CreatorChat.AppHost.Infrastructure;
+using CreatorChat.AppHost.Seeding;
+using CreatorChat.AppHost.Startup;
 
-var builder = DistributedApplication.CreateBuilder(args);
+namespace CreatorChat.AppHost;
 
-// Postgres (creatordb, chatdb, retrievaldb, identitydb), Redis ("cache") and Qdrant: local containers by
-// default, or existing servers with Infrastructure:Mode=existing (see BackingServices.cs).
-var infra = builder.AddBackingServices();
+// An explicit entry point in the AppHost's namespace: the services' top-level Program classes are public, and test
+// projects that see both assemblies must not find two global Program types.
+internal static class Program
+{
+    public static int Main(string[] args)
+    {
+        try
+        {
+            var builder = DistributedApplication.CreateBuilder(args);
 
-// Every service validates the platform's tokens with this one key (Jwt__SigningKey): Parameters:jwt-signing-key
-// when set, else generated once and kept in the AppHost's user secrets.
-var signingKey = builder.AddSigningKey();
+            // Postgres (creatordb, chatdb, retrievaldb, identitydb) and Redis ("cache"): containers (with Qdrant) when a
+            // container runtime answers, else this machine's own binaries as local processes, or Infrastructure:Mode=existing.
+            var infra = builder.AddBackingServices();
 
-// Declared before retrieval, chat and gateway: they all call it.
-var creator = builder.AddService<Projects.CreatorChat_Creator>("creator", signingKey)
-    .WithDependency(infra.CreatorDb)
-    .WithDependency(infra.Cache);
+            var signingKey = builder.AddSigningKey();
+            var adminEmail = builder.AddAdminEmail();
+            var adminPassword = builder.AddGeneratedPassword(Services.AdminPasswordParameter);
 
-var retrieval = builder.AddService<Projects.CreatorChat_Retrieval>("retrieval", signingKey)
-    .WithReplicas(2)
-    .WithDependency(infra.RetrievalDb)
-    .WithDependency(infra.Cache)
-    .WithDependency(creator)
-    .WithVectorStore(infra)
-    .WithDependencyIfConfigured(infra.Embeddings);
+            var creator = builder.AddService<Projects.CreatorChat_Creator>("creator", signingKey)
+                .WithDependency(infra.CreatorDb)
+                .WithDependency(infra.Cache);
 
-var chat = builder.AddService<Projects.CreatorChat_Chat>("chat", signingKey)
-    .WithReplicas(2)
-    .WithDependency(infra.ChatDb)
-    .WithDependency(infra.Cache)
-    .WithDependency(creator)
-    .WithDependency(retrieval)
-    .WithDependencyIfConfigured(infra.Llm);
+            var retrieval = builder.AddService<Projects.CreatorChat_Retrieval>("retrieval", signingKey, defaultReplicas: 2)
+                .WithDependency(infra.RetrievalDb)
+                .WithDependency(infra.Cache)
+                .WithDependency(creator)
+                .WithVectorStore(infra)
+                .WithDependencyIfConfigured(infra.Embeddings);
 
-builder.AddService<Projects.CreatorChat_Gateway>("gateway", signingKey)
-    .WithExternalHttpEndpoints()
-    .WithDependency(infra.IdentityDb)
-    .WithDependency(infra.Cache)
-    .WithDependency(creator)
-    .WithDependency(chat)
-    .WithDependency(retrieval)
-    .WithAdminIfConfigured();
+            var chat = builder.AddService<Projects.CreatorChat_Chat>("chat", signingKey, defaultReplicas: 2)
+                .WithDependency(infra.ChatDb)
+                .WithDependency(infra.Cache)
+                .WithDependency(creator)
+                .WithDependency(retrieval)
+                .WithDependencyIfConfigured(infra.Llm);
 
-builder.Build().Run();
+            var gateway = builder.AddService<Projects.CreatorChat_Gateway>("gateway", signingKey)
+                .WithExternalHttpEndpoints()
+                .WithDependency(infra.IdentityDb)
+                .WithDependency(infra.Cache)
+                .WithDependency(creator)
+                .WithDependency(chat)
+                .WithDependency(retrieval)
+                .WithAdmin(adminEmail, adminPassword);
+
+            // The demo creator (Seeding/DemoData), seeded once the gateway is healthy; dashboard commands seed or reset it.
+            builder.AddDemoSeed("demo", gateway, adminEmail, adminPassword);
+
+            builder.AddStartupGuard();
+            Preflight.EnsurePortsAreFree(builder);
+
+            builder.Build().Run();
+            return Environment.ExitCode;
+        }
+        catch (PlatformStartupException problem)
+        {
+            Console.Error.WriteLine($"CreatorChat cannot start: {problem.Message}");
+            return 1;
+        }
+    }
+}

@@ -2,7 +2,7 @@
 # Installs what the local run and the tests need on Debian/Ubuntu: PostgreSQL and Redis servers,
 # Chromium for the browser tests (and kubectl for the deployment tests, when the package source has it).
 # Node.js >= 20.19 with npm builds the web app (services/Web); it is checked, not installed (Debian's is older).
-# Only missing packages are installed; nothing is started here (the DevHost and the test fixtures
+# Only missing packages are installed; nothing is started here (the AppHost and the test fixtures
 # start throwaway instances of their own).
 set -euo pipefail
 

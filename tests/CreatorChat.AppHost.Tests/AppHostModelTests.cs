@@ -1,10 +1,12 @@
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Xunit;
 
 namespace CreatorChat.AppHost.Tests;
 
 /// <summary>
-/// Checks the application model the AppHost declares, without starting anything (no Docker needed).
+/// The application model the AppHost declares in each infrastructure mode, without starting anything.
 /// Optional connection strings and parameters are set empty so that the developer's environment cannot change the outcome.
 /// </summary>
 public sealed class AppHostModelTests
@@ -13,84 +15,124 @@ public sealed class AppHostModelTests
 
     private static readonly string[] Services = ["gateway", "creator", "chat", "retrieval"];
 
-    private static readonly string[] NoAdmin = ["Parameters:admin-email=", "Parameters:admin-password="];
+    private static readonly string[] Databases = ["creatordb", "chatdb", "retrievaldb", "identitydb"];
+
+    private static readonly string[] NoModels = ["ConnectionStrings:llm=", "ConnectionStrings:embeddings=", "ConnectionStrings:qdrant_http="];
 
     [Fact]
-    public async Task Containers_mode_declares_services_and_their_servers()
+    public async Task Local_mode_runs_postgres_and_redis_as_executables_with_their_databases_and_no_containers()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var appHost = await TestAppHost.CreateAsync(cts.Token, ["Infrastructure:Mode=local", .. NoModels]);
+
+        Assert.Empty(appHost.Resources.OfType<ContainerResource>());
+        var postgres = Assert.IsAssignableFrom<ExecutableResource>(appHost.Get("postgres"));
+        Assert.IsAssignableFrom<IResourceWithConnectionString>(postgres);
+        Assert.NotEmpty(postgres.Annotations.OfType<HealthCheckAnnotation>());
+        foreach (var database in Databases)
+        {
+            var resource = Assert.IsAssignableFrom<IResourceWithParent>(appHost.Get(database));
+            Assert.Same(postgres, resource.Parent);
+        }
+
+        var cache = Assert.IsAssignableFrom<ExecutableResource>(appHost.Get("cache"));
+        Assert.NotEmpty(cache.Annotations.OfType<HealthCheckAnnotation>());
+        Assert.False(appHost.Resources.TryGetByName("qdrant", out _));
+
+        AssertDependsOn(appHost.Get("creator"), "creatordb", "cache");
+        AssertDependsOn(appHost.Get("retrieval"), "retrievaldb", "cache");
+        AssertDependsOn(appHost.Get("chat"), "chatdb", "cache");
+        AssertDependsOn(appHost.Get("gateway"), "identitydb", "cache");
+        AssertCalls(appHost);
+        Assert.DoesNotContain(appHost.Get("retrieval").References(), name => name.StartsWith("qdrant", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Containers_mode_declares_postgres_redis_and_the_qdrant_container_retrieval_waits_for()
     {
         using var cts = new CancellationTokenSource(Timeout);
         await using var appHost = await TestAppHost.CreateAsync(cts.Token,
-            "Infrastructure:Mode=containers", "ConnectionStrings:llm=", "ConnectionStrings:embeddings=");
+            ["Infrastructure:Mode=containers", "Infrastructure:CheckContainerRuntime=false", .. NoModels]);
 
         Assert.IsType<PostgresServerResource>(appHost.Get("postgres"));
-        foreach (var database in new[] { "creatordb", "chatdb", "retrievaldb", "identitydb" })
+        foreach (var database in Databases)
         {
             Assert.IsType<PostgresDatabaseResource>(appHost.Get(database));
         }
 
         Assert.IsType<RedisResource>(appHost.Get("cache"));
-        Assert.IsType<QdrantServerResource>(appHost.Get("qdrant"));
-        Assert.False(appHost.Resources.TryGetByName("llm", out _));
-        Assert.False(appHost.Resources.TryGetByName("embeddings", out _));
+        var qdrant = Assert.IsType<QdrantServerResource>(appHost.Get("qdrant"));
+        Assert.True(qdrant.TryGetContainerImageName(out var image));
+        Assert.Equal($"docker.io/{QdrantBuilderExtensions.Image}:{QdrantBuilderExtensions.Tag}", image);
+        Assert.Equal(["grpc", "http"], qdrant.Annotations.OfType<EndpointAnnotation>().Select(e => e.Name).Order());
+        Assert.Contains(qdrant.Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/qdrant/storage");
+        Assert.NotEmpty(qdrant.Annotations.OfType<HealthCheckAnnotation>());
+        Assert.True(qdrant.ApiKeyParameter.Secret);
 
-        AssertDependsOn(appHost.Get("creator"), "creatordb", "cache");
-        AssertDependsOn(appHost.Get("retrieval"), "retrievaldb", "cache", "creator", "qdrant");
-        AssertDependsOn(appHost.Get("chat"), "chatdb", "cache", "creator", "retrieval");
-        AssertDependsOn(appHost.Get("gateway"), "identitydb", "cache", "creator", "chat", "retrieval");
+        AssertDependsOn(appHost.Get("retrieval"), "retrievaldb", "cache", "qdrant");
+        AssertDependsOn(appHost.Get("gateway"), "identitydb", "cache");
+        AssertCalls(appHost);
     }
 
     [Fact]
-    public async Task Services_have_health_checks_replicas_and_only_the_gateway_is_external()
-    {
-        using var cts = new CancellationTokenSource(Timeout);
-        await using var appHost = await TestAppHost.CreateAsync(cts.Token, "Infrastructure:Mode=containers");
-
-        foreach (var name in Services)
-        {
-            var service = Assert.IsType<ProjectResource>(appHost.Get(name));
-            Assert.NotEmpty(service.Annotations.OfType<HealthCheckAnnotation>());
-
-            var endpoints = service.Annotations.OfType<EndpointAnnotation>().ToList();
-            Assert.Contains(endpoints, e => e.UriScheme == "http");
-            if (name == "gateway")
-            {
-                Assert.Contains(endpoints, e => e.IsExternal);
-            }
-            else
-            {
-                Assert.DoesNotContain(endpoints, e => e.IsExternal);
-            }
-
-            var replicas = service.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1;
-            Assert.Equal(name is "chat" or "retrieval" ? 2 : 1, replicas);
-        }
-    }
-
-    [Fact]
-    public async Task Existing_mode_uses_connection_strings_and_no_containers()
+    public async Task The_qdrant_container_gives_retrieval_the_grpc_and_http_connection_strings_the_hosting_package_would()
     {
         using var cts = new CancellationTokenSource(Timeout);
         await using var appHost = await TestAppHost.CreateAsync(cts.Token,
-            "Infrastructure:Mode=existing", "ConnectionStrings:qdrant_http=", "ConnectionStrings:llm=",
-            "ConnectionStrings:embeddings=");
+            ["Infrastructure:Mode=containers", "Infrastructure:CheckContainerRuntime=false", "Parameters:qdrant-Key=test-key", .. NoModels]);
 
-        Assert.Empty(appHost.Resources.OfType<ContainerResource>());
-        foreach (var name in new[] { "creatordb", "chatdb", "retrievaldb", "identitydb", "cache" })
+        var qdrant = Assert.IsType<QdrantServerResource>(appHost.Get("qdrant"));
+        Assert.Equal("Endpoint={qdrant.bindings.grpc.url};Key={qdrant-Key.value}", qdrant.ConnectionStringExpression.ValueExpression);
+        Assert.Equal("Endpoint={qdrant.bindings.http.url};Key={qdrant-Key.value}", qdrant.HttpConnectionStringExpression.ValueExpression);
+
+        var context = new EnvironmentCallbackContext(
+            new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), appHost.Get("retrieval"), [], cts.Token);
+        foreach (var callback in appHost.Get("retrieval").Annotations.OfType<EnvironmentCallbackAnnotation>())
         {
-            Assert.IsAssignableFrom<IResourceWithConnectionString>(appHost.Get(name));
+            await callback.Callback(context);
         }
 
-        var retrieval = appHost.Get("retrieval");
-        AssertDependsOn(retrieval, "retrievaldb", "cache", "creator");
-        // No Qdrant configured: retrieval keeps its embedded vector store.
-        Assert.DoesNotContain(retrieval.References(), name => name.StartsWith("qdrant", StringComparison.Ordinal));
-        Assert.DoesNotContain(retrieval.Waits(), name => name.StartsWith("qdrant", StringComparison.Ordinal));
-
-        AssertDependsOn(appHost.Get("gateway"), "identitydb", "cache", "creator", "chat", "retrieval");
+        Assert.Equal("{qdrant.connectionString}", Assert.IsAssignableFrom<IManifestExpressionProvider>(context.EnvironmentVariables["ConnectionStrings__qdrant"]).ValueExpression);
+        Assert.Equal(qdrant.HttpConnectionStringExpression.ValueExpression, Assert.IsType<ReferenceExpression>(context.EnvironmentVariables["ConnectionStrings__qdrant_http"]).ValueExpression);
     }
 
     [Fact]
-    public async Task Existing_mode_passes_a_configured_qdrant_and_models_on()
+    public async Task Containers_mode_with_an_unhealthy_runtime_says_so_instead_of_starting()
+    {
+        using var docker = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", "docker info >/dev/null 2>&1 || podman info >/dev/null 2>&1"]))!;
+        await docker.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(Timeout);
+        // The AppHost runs in this process: what it tells the person at the terminal goes to this writer.
+        var said = new StringWriter();
+        var stderr = Console.Error;
+        Console.SetError(said);
+        Exception? error;
+        try
+        {
+            error = await Record.ExceptionAsync(async () =>
+            {
+                await using var appHost = await TestAppHost.CreateAsync(cts.Token, ["Infrastructure:Mode=containers", .. NoModels]);
+            });
+        }
+        finally
+        {
+            Console.SetError(stderr);
+        }
+
+        if (docker.ExitCode == 0)
+        {
+            Assert.Null(error); // a healthy runtime: containers it is
+        }
+        else
+        {
+            Assert.NotNull(error); // the AppHost exited: no hang, no half-started platform
+            Assert.Contains("unhealthy", said.ToString(), StringComparison.Ordinal);
+            Assert.Contains("Infrastructure:Mode=local", said.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Existing_mode_uses_connection_strings_and_passes_a_configured_qdrant_and_models_on()
     {
         using var cts = new CancellationTokenSource(Timeout);
         await using var appHost = await TestAppHost.CreateAsync(cts.Token,
@@ -99,36 +141,46 @@ public sealed class AppHostModelTests
             "ConnectionStrings:llm=Endpoint=http://127.0.0.1:11434/v1;Key=test;Model=test",
             "ConnectionStrings:embeddings=Endpoint=http://127.0.0.1:11434/v1;Key=test;Model=test");
 
+        Assert.Empty(appHost.Resources.OfType<ContainerResource>());
+        Assert.DoesNotContain(appHost.Resources.OfType<ExecutableResource>(), r => r.Name is "postgres" or "cache");
+        foreach (var name in Databases.Append("cache"))
+        {
+            Assert.IsAssignableFrom<IResourceWithConnectionString>(appHost.Get(name));
+        }
+
         Assert.IsType<ParameterResource>(appHost.Get("qdrant-http"));
-        AssertDependsOn(appHost.Get("retrieval"), "retrievaldb", "cache", "creator", "qdrant-http", "embeddings");
-        AssertDependsOn(appHost.Get("chat"), "chatdb", "cache", "creator", "retrieval", "llm");
+        Assert.Contains("qdrant-http", appHost.Get("retrieval").References());
+        AssertDependsOn(appHost.Get("retrieval"), "retrievaldb", "cache", "embeddings");
+        AssertDependsOn(appHost.Get("chat"), "chatdb", "cache", "llm");
         Assert.DoesNotContain("llm", appHost.Get("retrieval").References());
         Assert.DoesNotContain("embeddings", appHost.Get("chat").References());
     }
 
     [Fact]
-    public async Task Every_service_gets_the_one_signing_key_generated_when_not_configured()
+    public async Task Services_have_health_checks_and_replicas_and_only_the_gateway_is_external()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        await using var appHost = await TestAppHost.CreateAsync(cts.Token, ["Infrastructure:Mode=existing", .. NoAdmin]);
+        await using var appHost = await TestAppHost.CreateAsync(cts.Token, ["Infrastructure:Mode=local", "Replicas:gateway=3", .. NoModels]);
 
-        // Generated (and kept in the AppHost's user secrets) when Parameters:jwt-signing-key is absent: nobody is
-        // prompted. Not evaluated here, which would write to the developer's user secrets.
-        var key = Assert.IsType<ParameterResource>(appHost.Get("jwt-signing-key"));
-        Assert.True(key.Secret);
-        Assert.NotNull(key.Default);
         foreach (var name in Services)
         {
-            Assert.Contains("jwt-signing-key", appHost.Get(name).References());
+            var service = Assert.IsType<ProjectResource>(appHost.Get(name));
+            Assert.NotEmpty(service.Annotations.OfType<HealthCheckAnnotation>());
+            var endpoints = service.Annotations.OfType<EndpointAnnotation>().ToList();
+            Assert.Contains(endpoints, e => e.UriScheme == "http");
+            Assert.Equal(name == "gateway", endpoints.Any(e => e.IsExternal));
+            var replicas = service.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1;
+            Assert.Equal(name switch { "chat" or "retrieval" => 2, "gateway" => 3, _ => 1 }, replicas);
         }
 
-        // No administrator configured: the gateway gets neither Admin__Email nor Admin__Password.
-        Assert.False(appHost.Resources.TryGetByName("admin-email", out _));
-        Assert.False(appHost.Resources.TryGetByName("admin-password", out _));
+        // The fixed, documented ports of the local run (the services' http launch profiles).
+        var ports = new[] { "gateway", "creator", "chat", "retrieval" }
+            .Select(n => appHost.Get(n).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http").Port);
+        Assert.Equal(new int?[] { 5300, 5301, 5302, 5303 }, ports);
     }
 
     [Fact]
-    public async Task A_configured_signing_key_and_administrator_reach_their_services()
+    public async Task Every_service_gets_the_one_signing_key_and_the_gateway_the_administrator()
     {
         const string SigningKey = "test-signing-key-0123456789abcdef0123456789abcdef";
         using var cts = new CancellationTokenSource(Timeout);
@@ -137,42 +189,50 @@ public sealed class AppHostModelTests
             "Parameters:admin-email=ops@example.com", "Parameters:admin-password=test-admin-password-1");
 
         var key = Assert.IsType<ParameterResource>(appHost.Get("jwt-signing-key"));
+        Assert.True(key.Secret);
         Assert.Equal(SigningKey, await key.GetValueAsync(cts.Token));
-
-        var email = Assert.IsType<ParameterResource>(appHost.Get("admin-email"));
+        Assert.Equal("ops@example.com", await ((ParameterResource)appHost.Get("admin-email")).GetValueAsync(cts.Token));
         var password = Assert.IsType<ParameterResource>(appHost.Get("admin-password"));
-        Assert.False(email.Secret);
         Assert.True(password.Secret);
-        Assert.Equal("ops@example.com", await email.GetValueAsync(cts.Token));
         Assert.Equal("test-admin-password-1", await password.GetValueAsync(cts.Token));
 
-        var gateway = appHost.Get("gateway").References();
-        Assert.Contains("admin-email", gateway);
-        Assert.Contains("admin-password", gateway);
-        foreach (var name in new[] { "creator", "chat", "retrieval" })
+        foreach (var name in Services)
         {
-            Assert.DoesNotContain(appHost.Get(name).References(), r => r.StartsWith("admin", StringComparison.Ordinal));
+            Assert.Contains("jwt-signing-key", appHost.Get(name).References());
+            Assert.Equal(name == "gateway", appHost.Get(name).References().Any(r => r.StartsWith("admin", StringComparison.Ordinal)));
         }
     }
 
     [Fact]
-    public async Task An_administrator_e_mail_without_a_password_stops_the_AppHost()
+    public async Task Without_configured_secrets_they_are_generated_never_asked_for()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        var error = await Record.ExceptionAsync(async () =>
-        {
-            await using var appHost = await TestAppHost.CreateAsync(cts.Token,
-                "Infrastructure:Mode=existing", "Parameters:admin-email=ops@example.com", "Parameters:admin-password=");
-        });
+        await using var appHost = await TestAppHost.CreateAsync(cts.Token, "Infrastructure:Mode=existing");
 
-        Assert.NotNull(error);
-        Assert.Contains(Flatten(error), e => e.Message.Contains("Parameters:admin-password", StringComparison.Ordinal));
+        // Generated and kept in the AppHost's user secrets when absent; not evaluated here (that would write them).
+        foreach (var name in new[] { "jwt-signing-key", "admin-password" })
+        {
+            var parameter = Assert.IsType<ParameterResource>(appHost.Get(name));
+            Assert.True(parameter.Secret);
+            Assert.NotNull(parameter.Default);
+        }
     }
 
-    private static IEnumerable<Exception> Flatten(Exception error) =>
-        error is AggregateException aggregate
-            ? aggregate.InnerExceptions.SelectMany(Flatten).Prepend(error)
-            : error.InnerException is { } inner ? Flatten(inner).Prepend(error) : [error];
+    /// <summary>Who calls whom (services__*): referenced, but not waited for, so every service starts at once.</summary>
+    private static void AssertCalls(IDistributedApplicationTestingBuilder appHost)
+    {
+        foreach (var (caller, callees) in new[]
+                 {
+                     ("retrieval", new[] { "creator" }), ("chat", new[] { "creator", "retrieval" }), ("gateway", new[] { "creator", "chat", "retrieval" }),
+                 })
+        {
+            foreach (var callee in callees)
+            {
+                Assert.Contains(callee, appHost.Get(caller).References());
+                Assert.DoesNotContain(callee, appHost.Get(caller).Waits());
+            }
+        }
+    }
 
     private static void AssertDependsOn(IResource service, params string[] dependencies)
     {

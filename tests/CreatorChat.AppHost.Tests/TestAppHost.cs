@@ -6,14 +6,13 @@ namespace CreatorChat.AppHost.Tests;
 internal static class TestAppHost
 {
     /// <summary>
-    /// Creates the CreatorChat AppHost under test. It runs with its "http" launch profile, so nothing needs a
-    /// trusted developer certificate. <paramref name="configuration"/> holds <c>key=value</c> settings that
-    /// override the environment, e.g. <c>Infrastructure:Mode=existing</c>.
+    /// Creates the CreatorChat AppHost under test with its "http" launch profile (no developer certificate) and no demo
+    /// seeding. <paramref name="configuration"/> holds <c>key=value</c> settings that override the environment.
     /// </summary>
     public static Task<IDistributedApplicationTestingBuilder> CreateAsync(
         CancellationToken cancellationToken, params string[] configuration) =>
         DistributedApplicationTestingBuilder.CreateAsync<Projects.CreatorChat_AppHost>(
-            ["DOTNET_LAUNCH_PROFILE=http", .. configuration], cancellationToken);
+            ["DOTNET_LAUNCH_PROFILE=http", "Demo:Seed=false", .. configuration], cancellationToken);
 
     public static IResource Get(this IDistributedApplicationTestingBuilder appHost, string name) =>
         appHost.Resources.TryGetByName(name, out var resource) && resource is not null

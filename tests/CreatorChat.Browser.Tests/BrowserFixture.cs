@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
-using CreatorChat.DevHost.Infrastructure;
-using CreatorChat.DevHost.Seeding;
 using CreatorChat.Testing;
+using CreatorChat.AppHost.Seeding;
 using Microsoft.Playwright;
 using Xunit;
 
@@ -23,7 +22,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "creatorchat-browser", Guid.NewGuid().ToString("N")[..12]);
     private IPlaywright? _playwright;
 
-    public LocalPlatform Platform { get; private set; } = null!;
+    public AspirePlatform Platform { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -74,14 +73,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        Platform = await LocalPlatform.StartAsync(new PlatformOptions
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
+        Platform = await AspirePlatform.StartAsync(new AspirePlatformOptions
         {
-            RepositoryRoot = BuildInfo.FindRepositoryRoot(),
-            DataFolder = _folder,
-            Persistent = false,
-            FixedPorts = false,
-            Environment = "Testing",
             ExtraEnvironment = new Dictionary<string, string>
             {
                 ["Logging__LogLevel__Default"] = "Warning",
@@ -91,11 +85,9 @@ public sealed class BrowserFixture : IAsyncLifetime
                 ["RateLimits__LoginPerIpPerMinute"] = "500",
                 ["RateLimits__RegistrationsPerIpPerHour"] = "500",
             },
-            ExistingPostgres = Environment.GetEnvironmentVariable("CREATORCHAT_TEST_POSTGRES"),
-            ExistingRedis = Environment.GetEnvironmentVariable("CREATORCHAT_TEST_REDIS"),
         }, timeout.Token);
 
-        var demoData = Path.Combine(BuildInfo.FindRepositoryRoot(), "tools", "CreatorChat.DevHost", "DemoData");
+        var demoData = Path.Combine(BuildInfo.FindRepositoryRoot(), "CreatorChat.AppHost", "Seeding", "DemoData");
         await new DemoSeeder(Gateway(), demoData, _ => { })
             .SeedAsync(Platform.AdminEmail, Platform.AdminPassword, Platform.AdminPassword + "-maya", timeout.Token);
 

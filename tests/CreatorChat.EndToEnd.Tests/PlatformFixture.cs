@@ -1,26 +1,26 @@
-using CreatorChat.DevHost.Infrastructure;
 using CreatorChat.Testing;
 using Xunit;
 
 namespace CreatorChat.EndToEnd.Tests;
 
 /// <summary>
-/// The whole platform as real processes — Postgres, Redis and every service, wired by the same code
-/// as the local run — in the <c>Testing</c> environment, on free ports, with throwaway data.
+/// The whole platform as the AppHost declares it (Aspire.Hosting.Testing, local processes): Postgres, Redis and
+/// every service as real processes in the <c>Testing</c> environment, on free ports, with throwaway data.
 /// </summary>
 public class PlatformFixture : IAsyncLifetime
 {
     public const string AllowedOrigin = "https://app.creatorchat.test";
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "creatorchat-e2e", Guid.NewGuid().ToString("N")[..12]);
-
-    public LocalPlatform Platform { get; private set; } = null!;
+    public AspirePlatform Platform { get; private set; } = null!;
 
     public TestTokens Tokens { get; private set; } = null!;
 
     protected virtual IReadOnlySet<string>? Only => null;
 
     protected virtual IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>();
+
+    /// <summary>Replicas per service; the AppHost's defaults (chat 2, retrieval 2) when not listed.</summary>
+    protected virtual IReadOnlyDictionary<string, int> Replicas => new Dictionary<string, int>();
 
     public HttpClient Gateway(string? token = null) =>
         new HttpClient { BaseAddress = Platform.GatewayUrl, Timeout = TimeSpan.FromSeconds(60) }.WithBearer(token);
@@ -35,7 +35,7 @@ public class PlatformFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var environment = new Dictionary<string, string>
         {
             ["Cors__AllowedOrigins__0"] = AllowedOrigin,
@@ -46,33 +46,20 @@ public class PlatformFixture : IAsyncLifetime
             environment[key] = value;
         }
 
-        Platform = await LocalPlatform.StartAsync(new PlatformOptions
+        Platform = await AspirePlatform.StartAsync(new AspirePlatformOptions
         {
-            RepositoryRoot = BuildInfo.FindRepositoryRoot(),
-            DataFolder = _folder,
-            Persistent = false,
-            FixedPorts = false,
-            Environment = "Testing",
             Only = Only,
+            Replicas = Replicas,
             ExtraEnvironment = environment,
-            ExistingPostgres = System.Environment.GetEnvironmentVariable("CREATORCHAT_TEST_POSTGRES"),
-            ExistingRedis = System.Environment.GetEnvironmentVariable("CREATORCHAT_TEST_REDIS"),
         }, timeout.Token);
         Tokens = new TestTokens(Platform.SigningKey);
     }
 
     public async Task DisposeAsync()
     {
-        await Platform.DisposeAsync();
-        try
+        if (Platform is not null)
         {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
+            await Platform.DisposeAsync();
         }
     }
 }

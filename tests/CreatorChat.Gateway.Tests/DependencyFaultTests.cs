@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using CreatorChat.DevHost.Infrastructure;
 using CreatorChat.Testing;
 using Npgsql;
 using Xunit;

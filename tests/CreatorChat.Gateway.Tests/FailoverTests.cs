@@ -1,5 +1,4 @@
 using System.Net;
-using CreatorChat.DevHost.Infrastructure;
 using CreatorChat.Testing;
 using Xunit;
 

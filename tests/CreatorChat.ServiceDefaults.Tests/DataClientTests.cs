@@ -27,7 +27,7 @@ public sealed class DataClientTests(InfrastructureFixture infrastructure)
     [Fact]
     public async Task An_optional_redis_that_is_down_neither_blocks_start_up_nor_makes_the_service_unready()
     {
-        var port = CreatorChat.DevHost.Infrastructure.FreePort.Next();
+        var port = CreatorChat.Testing.FreePort.Next();
         using var host = Build(new() { ["ConnectionStrings:cache"] = $"127.0.0.1:{port}" },
             builder => builder.AddRedisClient("cache", requiredForReadiness: false));
 

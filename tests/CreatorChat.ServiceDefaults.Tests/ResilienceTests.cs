@@ -62,7 +62,7 @@ public sealed class ResilienceTests : IAsyncLifetime
         return replica;
     }
 
-    private static string DeadEndpoint() => $"http://127.0.0.1:{CreatorChat.DevHost.Infrastructure.FreePort.Next()}";
+    private static string DeadEndpoint() => $"http://127.0.0.1:{CreatorChat.Testing.FreePort.Next()}";
 
     private HttpClient Client(IEnumerable<string> endpoints, IDictionary<string, string?>? settings = null)
     {

@@ -1,4 +1,3 @@
-using CreatorChat.DevHost.Infrastructure;
 using Npgsql;
 using Xunit;
 

@@ -1,26 +1,21 @@
+using CreatorChat.Testing;
 using System.Globalization;
-using CreatorChat.DevHost.Infrastructure;
 
 namespace CreatorChat.Benchmarks;
 
-/// <summary>What the platform benchmarks share: a throwaway local platform and their command-line options.</summary>
+/// <summary>What the platform benchmarks share: the platform started through the AppHost, and their command-line options.</summary>
 public static class BenchmarkPlatform
 {
     /// <summary>
-    /// Every service as a real Release process in Production mode on free loopback ports, with throwaway
+    /// Every service as a real process (the benchmark's build configuration) in Production mode on free loopback ports, with throwaway
     /// data. The rate limiter still runs on every request (its cost is part of what is measured), but
     /// its floors are raised so that it never refuses the benchmark's own load.
     /// </summary>
-    public static Task<LocalPlatform> StartAsync(string label, IReadOnlyDictionary<string, int>? replicas = null)
+    public static Task<AspirePlatform> StartAsync(string label, IReadOnlyDictionary<string, int>? replicas = null)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "creatorchat-bench", $"{label}-{Guid.NewGuid():N}"[..(label.Length + 9)]);
-        Console.WriteLine($"Starting the platform ({BuildInfo.Configuration}) in {folder} …");
-        return LocalPlatform.StartAsync(new PlatformOptions
+        Console.WriteLine($"Starting the platform ({BuildInfo.Configuration}) through the AppHost for the {label} benchmark …");
+        return AspirePlatform.StartAsync(new AspirePlatformOptions
         {
-            RepositoryRoot = BuildInfo.FindRepositoryRoot(),
-            DataFolder = folder,
-            Persistent = false,
-            FixedPorts = false,
             Environment = "Production",
             Replicas = replicas ?? new Dictionary<string, int>(),
             ExtraEnvironment = new Dictionary<string, string>

@@ -1,9 +1,9 @@
+using CreatorChat.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Text;
-using CreatorChat.DevHost.Infrastructure;
 using CreatorChat.Retrieval.Infrastructure;
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;

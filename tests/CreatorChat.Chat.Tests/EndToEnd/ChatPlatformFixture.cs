@@ -3,14 +3,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using CreatorChat.DevHost.Infrastructure;
 using CreatorChat.Testing;
 using Xunit;
 
 namespace CreatorChat.Chat.Tests.EndToEnd;
 
 /// <summary>
-/// The whole platform as real processes (Postgres, Redis, gateway, creator, retrieval, chat), set up
+/// The whole platform as the AppHost declares it (Postgres, Redis, gateway, creator, retrieval, chat), set up
 /// the way people use it: an administrator creates the creator and uploads real caption files of
 /// the Hugging Face course (../shared/data), retrieval ingests them, and fans register and sign in.
 /// Chat runs two replicas behind the gateway, as in the AppHost. The offline model types a little
@@ -32,14 +31,16 @@ public class ChatPlatformFixture : IAsyncLifetime
         ("06_transformer-models-decoders.srt", "d_ixlCubqQw", "Transformer models: Decoders"),
     ];
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "creatorchat-chat-e2e", Guid.NewGuid().ToString("N")[..12]);
     private int _fans;
 
-    public LocalPlatform Platform { get; private set; } = null!;
+    public AspirePlatform Platform { get; private set; } = null!;
 
     public string AdminToken { get; private set; } = "";
 
     protected virtual bool IngestVideos => true;
+
+    /// <summary>As in the AppHost: two chat replicas, so nothing may depend on one.</summary>
+    protected virtual IReadOnlyDictionary<string, int> Replicas => new Dictionary<string, int> { ["chat"] = 2 };
 
     public static string CaptionsFolder => Path.Combine(BuildInfo.FindRepositoryRoot(), "..", "shared", "data", "hf-course-subtitles", "subtitles", "en");
 
@@ -48,25 +49,18 @@ public class ChatPlatformFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        Platform = await LocalPlatform.StartAsync(new PlatformOptions
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        Platform = await AspirePlatform.StartAsync(new AspirePlatformOptions
         {
-            RepositoryRoot = BuildInfo.FindRepositoryRoot(),
-            DataFolder = _folder,
-            Persistent = false,
-            FixedPorts = false,
-            Environment = "Testing",
-            Replicas = new Dictionary<string, int> { ["chat"] = 2 }, // as in the AppHost: nothing may depend on one replica
+            AdminEmail = AdminEmail,
+            AdminPassword = AdminPassword,
+            Replicas = Replicas,
             ExtraEnvironment = new Dictionary<string, string>
             {
                 ["Logging__LogLevel__Default"] = "Warning",
-                ["Admin__Email"] = AdminEmail,
-                ["Admin__Password"] = AdminPassword,
                 ["RateLimits__RegistrationsPerIpPerHour"] = "1000",
                 ["Chat__OfflineModel__TokenDelay"] = "00:00:00.010",
             },
-            ExistingPostgres = Environment.GetEnvironmentVariable("CREATORCHAT_TEST_POSTGRES"),
-            ExistingRedis = Environment.GetEnvironmentVariable("CREATORCHAT_TEST_REDIS"),
         }, timeout.Token);
 
         AdminToken = await LoginAsync(AdminEmail, AdminPassword);
@@ -134,16 +128,9 @@ public class ChatPlatformFixture : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
-        await Platform.DisposeAsync();
-        try
+        if (Platform is not null)
         {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
+            await Platform.DisposeAsync();
         }
     }
 
@@ -155,8 +142,14 @@ public class ChatPlatformFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The platform without any video (for outage tests, which need no knowledge).</summary>
+/// <summary>
+/// The platform without any video (for outage tests, which need no knowledge). One replica each, so no DCP proxy
+/// stands in front of chat and retrieval: a stopped service refuses connections at once, as in Kubernetes, whereas
+/// DCP's proxy holds them open until the caller's timeout.
+/// </summary>
 public sealed class EmptyChatPlatformFixture : ChatPlatformFixture
 {
     protected override bool IngestVideos => false;
+
+    protected override IReadOnlyDictionary<string, int> Replicas => new Dictionary<string, int> { ["chat"] = 1, ["retrieval"] = 1 };
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using CreatorChat.Chat.Tests.Support;
-using CreatorChat.DevHost.Infrastructure;
 using CreatorChat.Testing;
 using Xunit;
 

@@ -37,7 +37,7 @@ public sealed class ModelDownChatFixture(InfrastructureFixture infrastructure) :
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["ConnectionStrings:llm"] = $"Endpoint=http://127.0.0.1:{CreatorChat.DevHost.Infrastructure.FreePort.Next()}/v1;Key=sk-test;Model=gone",
+        ["ConnectionStrings:llm"] = $"Endpoint=http://127.0.0.1:{CreatorChat.Testing.FreePort.Next()}/v1;Key=sk-test;Model=gone",
     };
 }
 

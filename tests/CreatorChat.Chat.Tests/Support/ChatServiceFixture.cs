@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CreatorChat.Chat.Infrastructure;
-using CreatorChat.DevHost.Infrastructure;
 using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using CreatorChat.Cli.Tests.Support;
-using CreatorChat.DevHost.Infrastructure;
 using CreatorChat.Testing;
 using Xunit;
 

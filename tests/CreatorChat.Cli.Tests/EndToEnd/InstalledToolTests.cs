@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CreatorChat.Cli.Tests.Support;
-using CreatorChat.DevHost.Infrastructure;
+using CreatorChat.Testing;
 using Xunit;
 
 namespace CreatorChat.Cli.Tests.EndToEnd;

@@ -1,4 +1,3 @@
-using CreatorChat.DevHost.Infrastructure;
 using CreatorChat.Testing;
 using Xunit;
 
@@ -16,7 +15,7 @@ public sealed class CliPlatformFixture : IAsyncLifetime
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "creatorchat-cli-e2e", Guid.NewGuid().ToString("N")[..12]);
 
-    public LocalPlatform Platform { get; private set; } = null!;
+    public AspirePlatform Platform { get; private set; } = null!;
 
     public HttpClient Gateway(string? token = null) =>
         new HttpClient { BaseAddress = Platform.GatewayUrl, Timeout = TimeSpan.FromSeconds(60) }.WithBearer(token);
@@ -44,14 +43,9 @@ public sealed class CliPlatformFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        Platform = await LocalPlatform.StartAsync(new PlatformOptions
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        Platform = await AspirePlatform.StartAsync(new AspirePlatformOptions
         {
-            RepositoryRoot = BuildInfo.FindRepositoryRoot(),
-            DataFolder = _folder,
-            Persistent = false,
-            FixedPorts = false,
-            Environment = "Testing",
             ExtraEnvironment = new Dictionary<string, string>
             {
                 ["Logging__LogLevel__Default"] = "Warning",
@@ -60,14 +54,16 @@ public sealed class CliPlatformFixture : IAsyncLifetime
                 ["RateLimits__ApiRequestsPerMinute"] = "5000",
                 ["RateLimits__FailedLoginsPerAccount"] = FailedLoginsPerAccount.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
-            ExistingPostgres = Environment.GetEnvironmentVariable("CREATORCHAT_TEST_POSTGRES"),
-            ExistingRedis = Environment.GetEnvironmentVariable("CREATORCHAT_TEST_REDIS"),
         }, timeout.Token);
     }
 
     public async Task DisposeAsync()
     {
-        await Platform.DisposeAsync();
+        if (Platform is not null)
+        {
+            await Platform.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_folder, recursive: true);

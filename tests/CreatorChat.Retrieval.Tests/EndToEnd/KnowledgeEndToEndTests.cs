@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using CreatorChat.DevHost.Seeding;
+using CreatorChat.AppHost.Seeding;
 using CreatorChat.Retrieval.Tests.Support;
 using CreatorChat.Testing;
 using Npgsql;
@@ -109,7 +109,7 @@ public sealed class KnowledgeEndToEndTests(KnowledgePlatformFixture fixture, ITe
 
         await blocker.RollbackAsync();
         output.WriteLine($"killed {victim.Name} (pid {pid}) holding job {jobId}; restarting it");
-        var restarted = fixture.Restart(victim);
+        var restarted = await fixture.RestartAsync(victim);
 
         var job = await RetrievalServiceFixture.WaitForJobAsync(owner, jobId, TimeSpan.FromSeconds(45));
         Assert.Equal("succeeded", job["status"]!.GetValue<string>());

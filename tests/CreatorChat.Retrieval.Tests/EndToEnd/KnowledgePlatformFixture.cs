@@ -1,31 +1,26 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using CreatorChat.DevHost.Infrastructure;
-using CreatorChat.DevHost.Topology;
 using CreatorChat.Testing;
 
 namespace CreatorChat.Retrieval.Tests.EndToEnd;
 
 /// <summary>
-/// Creator, two retrieval replicas and the gateway as real processes, wired by the local run's own code
-/// (LocalPlatform), with short ingestion leases so that a killed replica's job is taken over quickly.
+/// Creator, two retrieval replicas and the gateway as the AppHost declares them (AspirePlatform; chat declared
+/// but not started), with short ingestion leases so that a killed replica's job is taken over quickly.
 /// Users are real accounts made through the gateway (it refuses tokens of users it does not know).
 /// </summary>
 public sealed class KnowledgePlatformFixture : IAsyncLifetime
 {
     public const string CreatorPassword = "Kitchen-Lab-Test-Password-1";
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "creatorchat-retrieval-e2e", Guid.NewGuid().ToString("N")[..12]);
-    private readonly List<ServiceProcess> _restarted = [];
-
-    public LocalPlatform Platform { get; private set; } = null!;
+    public AspirePlatform Platform { get; private set; } = null!;
 
     public string CreatorEmail { get; } = $"e2e-{Guid.NewGuid():N}"[..16] + "@creators.example";
 
     public string CreatorToken { get; private set; } = "";
 
-    public string DemoDataFolder => Path.Combine(SharedDataRoot.Repository, "tools", "CreatorChat.DevHost", "DemoData");
+    public string DemoDataFolder => Path.Combine(SharedDataRoot.Repository, "CreatorChat.AppHost", "Seeding", "DemoData");
 
     public HttpClient Gateway(string? token = null)
     {
@@ -35,14 +30,9 @@ public sealed class KnowledgePlatformFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        Platform = await LocalPlatform.StartAsync(new PlatformOptions
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        Platform = await AspirePlatform.StartAsync(new AspirePlatformOptions
         {
-            RepositoryRoot = SharedDataRoot.Repository,
-            DataFolder = _folder,
-            Persistent = false,
-            FixedPorts = false,
-            Environment = "Testing",
             Only = new HashSet<string> { "creator", "retrieval", "gateway" },
             Replicas = new Dictionary<string, int> { ["retrieval"] = 2 },
             ExtraEnvironment = new Dictionary<string, string>
@@ -53,8 +43,6 @@ public sealed class KnowledgePlatformFixture : IAsyncLifetime
                 ["Retrieval__Ingestion__PollInterval"] = "00:00:00.500",
                 ["Retrieval__Reporting__Interval"] = "00:00:01",
             },
-            ExistingPostgres = Environment.GetEnvironmentVariable("CREATORCHAT_TEST_POSTGRES"),
-            ExistingRedis = Environment.GetEnvironmentVariable("CREATORCHAT_TEST_REDIS"),
         }, timeout.Token);
 
         CreatorToken = await CreatorAccountAsync(CreatorEmail, CreatorPassword);
@@ -90,42 +78,14 @@ public sealed class KnowledgePlatformFixture : IAsyncLifetime
         return (await response.ReadJsonAsync())["access_token"]!.GetValue<string>();
     }
 
-    /// <summary>Starts a replica again on the address it had (after the test killed it), as an orchestrator would.</summary>
-    public ServiceProcess Restart(ServiceProcess dead)
-    {
-        var definition = PlatformTopology.Services.Single(s => s.Name == "retrieval");
-        var urls = Platform.Processes
-            .GroupBy(p => p.Name.Split('-')[0])
-            .ToDictionary(g => g.Key, g => g.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => p.Url).ToList());
-        var project = Path.Combine(SharedDataRoot.Repository, "services", definition.Project);
-        var process = ServiceProcess.Start(
-            dead.Name + "-restarted", Path.Combine(project, "bin", BuildInfo.Configuration, "net10.0", definition.AssemblyName + ".dll"), project,
-            dead.Url, Platform.EnvironmentFor(definition, dead.Url, urls), Path.Combine(_folder, "logs", dead.Name + "-restarted.log"), _ => { });
-        _restarted.Add(process);
-        return process;
-    }
+    /// <summary>Starts a replica again (after the test killed it), as an orchestrator would; waits until it is healthy.</summary>
+    public Task<PlatformProcess> RestartAsync(PlatformProcess dead) => Platform.RestartAsync(dead);
 
     public async Task DisposeAsync()
     {
-        foreach (var process in _restarted)
-        {
-            await process.DisposeAsync();
-        }
-
         if (Platform is not null)
         {
             await Platform.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 }

@@ -268,7 +268,7 @@ public sealed class UnreachableStoreFixture(InfrastructureFixture infrastructure
     {
         ["Retrieval:Ingestion:Enabled"] = "false",
         ["Retrieval:Reporting:Enabled"] = "false",
-        ["ConnectionStrings:qdrant_http"] = $"Endpoint=http://127.0.0.1:{CreatorChat.DevHost.Infrastructure.FreePort.Next()}",
+        ["ConnectionStrings:qdrant_http"] = $"Endpoint=http://127.0.0.1:{CreatorChat.Testing.FreePort.Next()}",
         ["Resilience:Http:Clients:qdrant:Retry:MaxRetryAttempts"] = "0",
     };
 }

@@ -1,5 +1,5 @@
+using CreatorChat.Testing;
 using System.Text;
-using CreatorChat.DevHost.Infrastructure;
 
 namespace CreatorChat.Retrieval.Tests.Support;
 

@@ -190,7 +190,7 @@ public sealed class QdrantContractTests : IAsyncLifetime
     public async Task An_unreachable_qdrant_is_a_vector_store_error()
     {
         using var http = new HttpClient();
-        QdrantConnection.Parse($"Endpoint=http://127.0.0.1:{CreatorChat.DevHost.Infrastructure.FreePort.Next()}").Configure(http);
+        QdrantConnection.Parse($"Endpoint=http://127.0.0.1:{CreatorChat.Testing.FreePort.Next()}").Configure(http);
 
         await Assert.ThrowsAsync<VectorStoreException>(() => new QdrantVectorStore(http, new QdrantVectorStoreOptions()).EnsureCollectionAsync(Space, CancellationToken.None));
     }

@@ -1,3 +1,4 @@
+using CreatorChat.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -6,7 +7,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CreatorChat.DevHost.Infrastructure;
 
 namespace CreatorChat.Benchmarks.Chat;
 
@@ -65,7 +65,7 @@ public static class ChatBenchmark
         var users = await RegisterUsersAsync(http, admin, 100);
         Console.WriteLine($"Platform ready: {videoCount} videos ingested, {users.Count} enterprise-tier fans.\n");
 
-        var meter = new CpuMeter(platform, platform.Options.DataFolder);
+        var meter = new CpuMeter(platform);
         var results = new List<Result>();
         var questionNumber = 0;
         string NextUnique()

@@ -1,5 +1,5 @@
+using CreatorChat.Testing;
 using System.Globalization;
-using CreatorChat.DevHost.Infrastructure;
 
 namespace CreatorChat.Benchmarks.Chat;
 
@@ -7,7 +7,7 @@ namespace CreatorChat.Benchmarks.Chat;
 /// CPU seconds used by each part of the local platform (and the load generator) between two
 /// snapshots, from /proc: where a turn's cost goes. Linux only; empty elsewhere.
 /// </summary>
-public sealed class CpuMeter(LocalPlatform platform, string dataFolder)
+public sealed class CpuMeter(AspirePlatform platform)
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
 
@@ -44,7 +44,7 @@ public sealed class CpuMeter(LocalPlatform platform, string dataFolder)
             result[process.Name] = Tree(process.Id);
         }
 
-        var postmaster = Path.Combine(dataFolder, "postgres", "pgdata", "postmaster.pid");
+        var postmaster = platform.DataFolder is { } data ? Path.Combine(data, "postgres", "pgdata", "postmaster.pid") : "";
         if (File.Exists(postmaster) && int.TryParse(File.ReadLines(postmaster).First(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pg))
         {
             result["postgres"] = Tree(pg);

@@ -5,7 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CreatorChat.Benchmarks.Chat;
-using CreatorChat.DevHost.Infrastructure;
+using CreatorChat.Testing;
 
 namespace CreatorChat.Benchmarks.Faults;
 
@@ -37,7 +37,7 @@ public static class FaultsBenchmark
         }
 
         await using var platform = await BenchmarkPlatform.StartAsync("faults", new Dictionary<string, int> { ["chat"] = 2, ["retrieval"] = 2 });
-        IFaultTargets targets = new LocalFaultTargets(platform);
+        IFaultTargets targets = new AspireFaultTargets(platform);
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         using var http = new HttpClient(handler) { BaseAddress = targets.GatewayUrl, Timeout = TimeSpan.FromSeconds(30) };
 

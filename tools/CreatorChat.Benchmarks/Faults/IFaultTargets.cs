@@ -1,10 +1,10 @@
-using CreatorChat.DevHost.Infrastructure;
+using System.Diagnostics;
+using CreatorChat.Testing;
 
 namespace CreatorChat.Benchmarks.Faults;
 
 /// <summary>
-/// What the faults benchmark needs from a running platform, and no more, so that it can move to any
-/// host that runs the processes (today <see cref="LocalPlatform"/>): the gateway's address, and for
+/// What the faults benchmark needs from a running platform, and no more: the gateway's address, and for
 /// each target — <c>redis</c>, <c>postgres</c> or a replica such as <c>chat-1</c> — its process id
 /// (to freeze and thaw it), a crash and a restart.
 /// </summary>
@@ -19,35 +19,30 @@ public interface IFaultTargets
     Task RestartAsync(string target, CancellationToken cancellationToken);
 }
 
-/// <summary><see cref="IFaultTargets"/> over the processes of a <see cref="LocalPlatform"/>.</summary>
-public sealed class LocalFaultTargets(LocalPlatform platform) : IFaultTargets
+/// <summary><see cref="IFaultTargets"/> over the resources the AppHost started (<see cref="AspirePlatform"/>).</summary>
+public sealed class AspireFaultTargets(AspirePlatform platform) : IFaultTargets
 {
-    private int _redisPort;
+    private readonly Dictionary<string, PlatformProcess> _killed = new(StringComparer.Ordinal);
 
     public Uri GatewayUrl => platform.GatewayUrl;
 
     public int ProcessId(string target) => target switch
     {
-        "redis" => platform.RedisProcessId,
-        "postgres" => platform.PostgresProcessId,
+        "redis" => platform.ResourceProcessId("cache"),
+        "postgres" => platform.ResourceProcessId("postgres"),
         _ => platform.Processes.First(p => p.Name == target).Id,
     };
 
-    public async Task KillAsync(string target, CancellationToken cancellationToken)
+    public Task KillAsync(string target, CancellationToken cancellationToken)
     {
-        switch (target)
+        if (target is not ("redis" or "postgres"))
         {
-            case "redis":
-                _redisPort = platform.RedisPort;
-                await platform.CrashRedisAsync(cancellationToken);
-                break;
-            case "postgres":
-                await platform.CrashPostgresAsync(cancellationToken);
-                break;
-            default:
-                platform.KillReplica(target);
-                break;
+            _killed[target] = platform.Processes.First(p => p.Name == target);
         }
+
+        using var process = Process.GetProcessById(ProcessId(target));
+        process.Kill(entireProcessTree: true);
+        return Task.CompletedTask;
     }
 
     public async Task RestartAsync(string target, CancellationToken cancellationToken)
@@ -55,13 +50,13 @@ public sealed class LocalFaultTargets(LocalPlatform platform) : IFaultTargets
         switch (target)
         {
             case "redis":
-                await platform.StartRedisAgainAsync(_redisPort, cancellationToken);
+                await platform.RestartResourceAsync("cache", cancellationToken);
                 break;
             case "postgres":
-                await platform.StartPostgresAgainAsync(cancellationToken);
+                await platform.RestartResourceAsync("postgres", cancellationToken);
                 break;
             default:
-                platform.RestartReplica(target);
+                await platform.RestartAsync(_killed[target]);
                 break;
         }
     }

@@ -1,10 +1,10 @@
+using CreatorChat.Testing;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using CreatorChat.DevHost.Infrastructure;
-using CreatorChat.DevHost.Seeding;
+using CreatorChat.AppHost.Seeding;
 
 namespace CreatorChat.Benchmarks.Gateway;
 
@@ -34,7 +34,7 @@ public static class GatewayBenchmark
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
 
-        var seeder = new DemoSeeder(new HttpClient { BaseAddress = gateways[0] }, Path.Combine(AppContext.BaseDirectory, "DemoData"), _ => { });
+        var seeder = new DemoSeeder(new HttpClient { BaseAddress = gateways[0] }, Path.Combine(AppContext.BaseDirectory, "Seeding", "DemoData"), _ => { });
         var slug = await seeder.SeedAsync(platform.AdminEmail, platform.AdminPassword, platform.AdminPassword + "-maya", CancellationToken.None);
         var fan = await SignUpAsync(http, gateways[0], $"bench-{Guid.NewGuid():N}@example.com");
         var path = $"/api/v1/creators/{slug}";

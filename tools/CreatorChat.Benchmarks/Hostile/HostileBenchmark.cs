@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using CreatorChat.DevHost.Seeding;
+using CreatorChat.AppHost.Seeding;
 
 namespace CreatorChat.Benchmarks.Hostile;
 
@@ -26,7 +26,7 @@ public static class HostileBenchmark
         var gateway = platform.GatewayUrl;
         using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(60) };
 
-        var seeder = new DemoSeeder(new HttpClient { BaseAddress = gateway }, Path.Combine(AppContext.BaseDirectory, "DemoData"), _ => { });
+        var seeder = new DemoSeeder(new HttpClient { BaseAddress = gateway }, Path.Combine(AppContext.BaseDirectory, "Seeding", "DemoData"), _ => { });
         var slug = await seeder.SeedAsync(platform.AdminEmail, platform.AdminPassword, platform.AdminPassword + "-maya", CancellationToken.None);
         var admin = await LoginAsync(http, platform.AdminEmail, platform.AdminPassword);
         var email = $"hostile-{Guid.NewGuid():N}@example.com";

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CreatorChat.DevHost.Infrastructure;
+namespace CreatorChat.Testing;
 
 /// <summary>
 /// Freezes a server the way a hung host does: SIGSTOP on the process and its children (PostgreSQL's

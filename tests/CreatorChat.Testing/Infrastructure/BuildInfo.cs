@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace CreatorChat.DevHost.Infrastructure;
+namespace CreatorChat.Testing;
 
 public static class BuildInfo
 {

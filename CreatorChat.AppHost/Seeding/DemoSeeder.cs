@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
-namespace CreatorChat.DevHost.Seeding;
+namespace CreatorChat.AppHost.Seeding;
 
 /// <summary>
 /// Seeds the demo through the public API, as people would: a creator account (made a creator by
@@ -45,6 +45,31 @@ public sealed class DemoSeeder(HttpClient gateway, string demoDataFolder, Action
         output($"[seed] demo creator '{slug}' created, owned by {CreatorEmail}");
         await SeedVideosAsync(slug, owner, cancellationToken);
         return slug;
+    }
+
+    /// <summary>Deletes the demo creator's videos (when it exists) so that the next <see cref="SeedAsync"/> uploads them afresh.</summary>
+    public async Task ResetVideosAsync(string adminEmail, string adminPassword, string creatorPassword, CancellationToken cancellationToken)
+    {
+        var creator = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(demoDataFolder, "creator.json"), cancellationToken))!.AsObject();
+        var slug = creator["slug"]!.GetValue<string>();
+        using (var existing = await gateway.GetAsync(new Uri($"/api/v1/creators/{slug}", UriKind.Relative), cancellationToken))
+        {
+            if (existing.StatusCode != HttpStatusCode.OK)
+            {
+                return;
+            }
+        }
+
+        var owner = await LoginAsync(CreatorEmail, creatorPassword, cancellationToken);
+        var videos = (await SendAsync(HttpMethod.Get, $"/api/v1/creators/{slug}/videos", owner, null, cancellationToken)).AsArray();
+        foreach (var video in videos)
+        {
+            var videoId = video!["video_id"]!.GetValue<string>();
+            await SendAsync(HttpMethod.Delete, $"/api/v1/creators/{slug}/videos/{Uri.EscapeDataString(videoId)}", owner, null, cancellationToken,
+                HttpStatusCode.NoContent, HttpStatusCode.NotFound);
+        }
+
+        output($"[seed] {videos.Count} demo videos of '{slug}' deleted");
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace CreatorChat.DevHost.Infrastructure;
+namespace CreatorChat.Testing;
 
 /// <summary>A throwaway Redis server on loopback, its files in one folder.</summary>
 public sealed class LocalRedis : IAsyncDisposable

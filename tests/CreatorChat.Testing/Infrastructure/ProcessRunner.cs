@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace CreatorChat.DevHost.Infrastructure;
+namespace CreatorChat.Testing;
 
 public static class ProcessRunner
 {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Npgsql;
 
-namespace CreatorChat.DevHost.Infrastructure;
+namespace CreatorChat.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL server from the Debian packages, living entirely in one folder and
