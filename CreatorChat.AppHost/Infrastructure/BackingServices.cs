@@ -47,12 +47,15 @@ internal static class BackingServicesExtensions
 
         return new BackingServices(
             InfrastructureMode.Containers,
-            postgres.AddDatabase("creatordb"), postgres.AddDatabase("chatdb"), postgres.AddDatabase("retrievaldb"), postgres.AddDatabase("identitydb"),
-            cache,
+            CreatorDb: postgres.AddDatabase("creatordb"),
+            ChatDb: postgres.AddDatabase("chatdb"),
+            RetrievalDb: postgres.AddDatabase("retrievaldb"),
+            IdentityDb: postgres.AddDatabase("identitydb"),
+            Cache: cache,
             builder.AddQdrant("qdrant").WithDataVolume(),
             null,
-            builder.AddConnectionStringIfConfigured("llm"),
-            builder.AddConnectionStringIfConfigured("embeddings"));
+            Llm: builder.AddConnectionStringIfConfigured("llm"),
+            Embeddings: builder.AddConnectionStringIfConfigured("embeddings"));
     }
 
     private static BackingServices AddLocalProcesses(IDistributedApplicationBuilder builder)
@@ -61,24 +64,29 @@ internal static class BackingServicesExtensions
         var postgres = builder.AddLocalPostgres("postgres", data);
         return new BackingServices(
             InfrastructureMode.Local,
-            postgres.AddDatabase("creatordb"), postgres.AddDatabase("chatdb"), postgres.AddDatabase("retrievaldb"), postgres.AddDatabase("identitydb"),
-            builder.AddLocalRedis("cache", data),
+            CreatorDb: postgres.AddDatabase("creatordb"),
+            ChatDb: postgres.AddDatabase("chatdb"),
+            RetrievalDb: postgres.AddDatabase("retrievaldb"),
+            IdentityDb: postgres.AddDatabase("identitydb"),
+            Cache: builder.AddLocalRedis("cache", data),
             null,
             builder.AddExistingQdrantIfConfigured(),
-            builder.AddConnectionStringIfConfigured("llm"),
-            builder.AddConnectionStringIfConfigured("embeddings"));
+            Llm: builder.AddConnectionStringIfConfigured("llm"),
+            Embeddings: builder.AddConnectionStringIfConfigured("embeddings"));
     }
 
     private static BackingServices AddExistingServers(IDistributedApplicationBuilder builder) =>
         new(
             InfrastructureMode.Existing,
-            builder.AddConnectionString("creatordb"), builder.AddConnectionString("chatdb"),
-            builder.AddConnectionString("retrievaldb"), builder.AddConnectionString("identitydb"),
-            builder.AddConnectionString("cache"),
+            CreatorDb: builder.AddConnectionString("creatordb"),
+            ChatDb: builder.AddConnectionString("chatdb"),
+            RetrievalDb: builder.AddConnectionString("retrievaldb"),
+            IdentityDb: builder.AddConnectionString("identitydb"),
+            Cache: builder.AddConnectionString("cache"),
             null,
             builder.AddExistingQdrantIfConfigured(),
-            builder.AddConnectionStringIfConfigured("llm"),
-            builder.AddConnectionStringIfConfigured("embeddings"));
+            Llm: builder.AddConnectionStringIfConfigured("llm"),
+            Embeddings: builder.AddConnectionStringIfConfigured("embeddings"));
 
     // Resource names may only hold letters, digits and '-', so this resource is "qdrant-http"; retrieval gets it as qdrant_http.
     private static IResourceBuilder<ParameterResource>? AddExistingQdrantIfConfigured(this IDistributedApplicationBuilder builder) =>

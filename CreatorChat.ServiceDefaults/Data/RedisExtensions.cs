@@ -9,7 +9,7 @@ public static class RedisExtensions
     /// <summary>
     /// Aspire's <see cref="StackExchange.Redis.IConnectionMultiplexer"/> for <c>ConnectionStrings:{connectionName}</c>
     /// (health check, tracing). It connects in the background and reconnects by itself (Aspire sets
-    /// <c>abortConnect=false</c>), and is not connected at start-up, so a Redis outage never stops it.
+    /// <c>abortConnect=false</c>), and start-up waits at most <see cref="RedisWarmup.Budget"/> for it (<see cref="RedisWarmup"/>), so a Redis outage never stops it.
     /// When <paramref name="requiredForReadiness"/> is false, an outage reports Degraded (still ready):
     /// the service has a fallback and should keep taking traffic.
     /// </summary>
@@ -22,6 +22,7 @@ public static class RedisExtensions
             settings => settings.DisableAutoActivation = true,
             options => options.ConnectTimeout = Math.Min(options.ConnectTimeout, 5000));
         builder.Services.BoundHealthCheck(AspireHealthChecks.Redis, requiredForReadiness ? null : HealthStatus.Degraded);
+        builder.Services.AddHostedService<RedisWarmup>();
         return builder;
     }
 }

@@ -231,7 +231,7 @@ public sealed class CreatorChatClient : IDisposable
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         var problem = ProblemText.From(response.Content.Headers.ContentType?.MediaType, body);
         // The API explains every 404 it means (unknown creator, video…); a bare one is a route this URL does not have.
-        if ((problem is null || !ProblemText.HasDetail(body)) && response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
+        if ((problem is null || !ProblemText.HasSpecificDetail(body)) && response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
         {
             throw new NotAGatewayException($"{BaseUrl} does not look like a CreatorChat gateway ({(int)response.StatusCode} for {response.RequestMessage?.RequestUri?.AbsolutePath}).");
         }

@@ -43,12 +43,20 @@ public static class ProblemText
         }
     }
 
-    public static bool HasDetail(string body)
+    /// <summary>
+    /// The details the platform gives a route it does not have (a 404 or 405 with nothing specific to say);
+    /// any other detail explains a real miss, such as an unknown creator.
+    /// </summary>
+    private static readonly string[] NoSuchRouteDetails = ["There is nothing at this address.", "This method is not allowed here."];
+
+    public static bool HasSpecificDetail(string body)
     {
         try
         {
             using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object && Text(document.RootElement, "detail") is not null;
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && Text(document.RootElement, "detail") is { } detail
+                && !NoSuchRouteDetails.Contains(detail, StringComparer.Ordinal);
         }
         catch (JsonException)
         {
