@@ -103,4 +103,20 @@ public sealed class LexicalRankingTests
         var semanticHeavy = new RankFusion(K: 10, SemanticWeight: 3, LexicalWeight: 1).Fuse([b, c], [c, b]);
         Assert.True(semanticHeavy[b] > semanticHeavy[c]);
     }
+
+    [Fact]
+    public void Near_equal_lexical_scores_share_a_rank_so_the_semantic_ranking_orders_them()
+    {
+        Assert.Equal([1, 1, 1, 4, 4], RankFusion.TiedRanks([5.8308f, 5.8308f, 5.8247f, 4.1f, 4.09f], RankFusion.LexicalTieTolerance));
+        Assert.Equal([1, 2, 3], RankFusion.TiedRanks([3f, 2f, 1f], RankFusion.LexicalTieTolerance));
+
+        // Twin videos tie lexically with the right one a hair behind; semantically the right one is first.
+        Guid twinA = Guid.NewGuid(), twinB = Guid.NewGuid(), right = Guid.NewGuid();
+        var scores = RankFusion.Default.Fuse([right, twinA, twinB], [twinA, twinB, right], [5.8308f, 5.8308f, 5.8247f]);
+        Assert.True(scores[right] > scores[twinA] && scores[right] > scores[twinB]);
+
+        // A real lexical lead still counts.
+        var clear = RankFusion.Default.Fuse([right, twinA], [twinA, right], [9f, 5f]);
+        Assert.Equal(clear[right], clear[twinA], 5);
+    }
 }

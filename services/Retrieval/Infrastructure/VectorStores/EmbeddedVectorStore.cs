@@ -264,7 +264,7 @@ public sealed partial class EmbeddedVectorStore(
         {
             SearchMode.Semantic => semantic.Select(id => present[id]),
             SearchMode.Lexical => lexicalIds.Select(id => present[id] with { Score = lexicalScores[id] }),
-            _ => query.Fusion.Fuse(semantic, lexicalIds).Select(f => present[f.Key] with { Score = f.Value })
+            _ => query.Fusion.Fuse(semantic, lexicalIds, lexicalIds.Select(id => lexicalScores[id]).ToList()).Select(f => present[f.Key] with { Score = f.Value })
                 .OrderByDescending(m => m.Score).ThenByDescending(m => m.Similarity).ThenBy(m => m.Id),
         };
         return ranked.Take(query.Limit).ToList();

@@ -23,26 +23,51 @@ public sealed record RankFusion(int K, float SemanticWeight, float LexicalWeight
     /// <summary>The score of a passage first in both rankings: fused scores are divided by it.</summary>
     public float Best => (SemanticWeight + LexicalWeight) / (K + 1f);
 
-    /// <summary>Fused scores of every id in either list (each best first).</summary>
-    public Dictionary<Guid, float> Fuse(IReadOnlyList<Guid> semantic, IReadOnlyList<Guid> lexical)
+    /// <summary>
+    /// BM25 scores within this fraction of the best of their group share one rank. Ranks drop magnitudes, so without it
+    /// a 0.1 % difference (twin videos, a few words' length normalisation) would weigh as much as a real one and
+    /// outvote the semantic ranking; with it, near-equal lexical matches are left for the semantic side to order.
+    /// </summary>
+    public const float LexicalTieTolerance = 0.01f;
+
+    /// <summary>Fused scores of every id in either list (each best first; <paramref name="lexicalScores"/> are the lexical list's BM25 scores).</summary>
+    public Dictionary<Guid, float> Fuse(IReadOnlyList<Guid> semantic, IReadOnlyList<Guid> lexical, IReadOnlyList<float>? lexicalScores = null)
     {
         var best = Best;
         var scores = new Dictionary<Guid, float>();
-        void Add(IReadOnlyList<Guid> ranking, float weight)
+        void Add(IReadOnlyList<Guid> ranking, IReadOnlyList<int> ranks, float weight)
         {
             for (var i = 0; i < ranking.Count; i++)
             {
-                scores[ranking[i]] = scores.GetValueOrDefault(ranking[i]) + (weight / (K + i + 1f));
+                scores[ranking[i]] = scores.GetValueOrDefault(ranking[i]) + (weight / (K + ranks[i]));
             }
         }
 
-        Add(semantic, SemanticWeight);
-        Add(lexical, LexicalWeight);
+        Add(semantic, Enumerable.Range(1, semantic.Count).ToList(), SemanticWeight);
+        Add(lexical, lexicalScores is null ? Enumerable.Range(1, lexical.Count).ToList() : TiedRanks(lexicalScores, LexicalTieTolerance), LexicalWeight);
         foreach (var id in scores.Keys.ToList())
         {
             scores[id] /= best;
         }
 
         return scores;
+    }
+
+    /// <summary>Competition ranks (1, 1, 3, …) of scores sorted best first, where a score within <paramref name="tolerance"/> of its group's first ties with it.</summary>
+    public static IReadOnlyList<int> TiedRanks(IReadOnlyList<float> scores, float tolerance)
+    {
+        var ranks = new int[scores.Count];
+        var leader = 0;
+        for (var i = 0; i < scores.Count; i++)
+        {
+            if (i > 0 && scores[leader] - scores[i] > tolerance * Math.Abs(scores[leader]))
+            {
+                leader = i;
+            }
+
+            ranks[i] = leader + 1;
+        }
+
+        return ranks;
     }
 }
