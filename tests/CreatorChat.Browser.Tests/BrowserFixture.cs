@@ -19,7 +19,6 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Debian's Chromium; set CREATORCHAT_CHROMIUM to use another build.</summary>
     public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CREATORCHAT_CHROMIUM") ?? "/usr/bin/chromium";
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "creatorchat-browser", Guid.NewGuid().ToString("N")[..12]);
     private IPlaywright? _playwright;
 
     public AspirePlatform Platform { get; private set; } = null!;
@@ -107,17 +106,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (Platform is not null)
         {
             await Platform.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 }

@@ -375,17 +375,7 @@ public sealed class AspirePlatform : IAsyncDisposable
         await _watching.CancelAsync();
         await _watcher;
         _watching.Dispose();
-        if (_dataFolder is not null)
-        {
-            try
-            {
-                Directory.Delete(_dataFolder, recursive: true);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Best effort: the OS cleans the temp folder eventually.
-            }
-        }
+        TemporaryFolder.DeleteQuietly(_dataFolder);
     }
 }
 

@@ -79,16 +79,6 @@ public sealed class InfrastructureFixture : IAsyncLifetime
             await _postgres.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: the OS cleans the temp folder eventually.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        TemporaryFolder.DeleteQuietly(_folder);
     }
 }

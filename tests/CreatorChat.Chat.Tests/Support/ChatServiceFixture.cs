@@ -150,13 +150,7 @@ public sealed class OwnRedisChatFixture(InfrastructureFixture infrastructure) : 
     {
         await base.DisposeAsync();
         await StopRedisAsync();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TemporaryFolder.DeleteQuietly(_folder);
     }
 }
 

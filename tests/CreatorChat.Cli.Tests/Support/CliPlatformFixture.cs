@@ -64,16 +64,7 @@ public sealed class CliPlatformFixture : IAsyncLifetime
             await Platform.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        CreatorChat.Testing.TemporaryFolder.DeleteQuietly(_folder);
     }
 }
 
