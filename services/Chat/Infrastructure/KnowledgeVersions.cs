@@ -118,9 +118,9 @@ public sealed class KnowledgeChangeListener(IConnectionMultiplexer redis, Knowle
         {
             await redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(KnowledgeVersions.Channel));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            // Shutting down while Redis is away: nothing to undo.
+            // Shutting down while Redis is away, or after the connection was closed: nothing to undo.
         }
     }
 }

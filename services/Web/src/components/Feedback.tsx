@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { Message } from '../api/types';
 import { explain } from './ErrorNote';
@@ -9,14 +9,23 @@ export function Feedback({ messageId, initial }: { messageId: string; initial: M
   const [comment, setComment] = useState(initial?.comment ?? '');
   const [asking, setAsking] = useState(false);
   const [status, setStatus] = useState<string | null>(initial ? 'Thanks for your feedback.' : null);
+  // The rating shows at once and a comment can follow before the rating's answer is back: only the
+  // latest request may report, so a slow first answer never overwrites the second.
+  const latest = useRef(0);
+  const saved = useRef<number | null>(initial?.rating ?? null);
 
   async function send(value: number, text?: string) {
+    const request = ++latest.current;
+    setRating(value);
     try {
       await api(`/api/v1/messages/${encodeURIComponent(messageId)}/feedback`, { method: 'POST', body: { rating: value, comment: text || undefined } });
-      setRating(value);
-      setStatus(text ? 'Thanks, your comment was sent.' : 'Thanks for your feedback.');
+      saved.current = value;
+      if (request === latest.current) setStatus(text ? 'Thanks, your comment was sent.' : 'Thanks for your feedback.');
     } catch (e) {
-      setStatus(explain(e));
+      if (request === latest.current) {
+        setRating(saved.current);
+        setStatus(explain(e));
+      }
     }
   }
 
