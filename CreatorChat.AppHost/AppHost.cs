@@ -1,6 +1,6 @@
 using CreatorChat.AppHost.Infrastructure;
 using CreatorChat.AppHost.Seeding;
-using CreatorChat.AppHost.Startup;
+using CreatorChat.AppHost.Lifecycle;
 
 namespace CreatorChat.AppHost;
 
@@ -53,6 +53,7 @@ internal static class Program
             builder.AddDemoSeed("demo", gateway, adminEmail, adminPassword);
 
             builder.AddStartupGuard();
+            builder.AddGracefulShutdown();
             Preflight.EnsurePortsAreFree(builder);
 
             builder.Build().Run();
@@ -62,6 +63,11 @@ internal static class Program
         {
             Console.Error.WriteLine($"CreatorChat cannot start: {problem.Message}");
             return 1;
+        }
+        catch (OperationCanceledException) when (Environment.ExitCode != 0)
+        {
+            // The start-up guard stopped a start that could not succeed, and has said why.
+            return Environment.ExitCode;
         }
     }
 }

@@ -37,9 +37,15 @@ internal static class LocalPostgres
 
     public static IResourceBuilder<LocalPostgresResource> AddLocalPostgres(this IDistributedApplicationBuilder builder, string name, LocalData data)
     {
-        var bin = FindBinaries() ?? throw new PlatformStartupException(
-            "PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/postgres): run scripts/install-prerequisites.sh " +
-            "(./run.sh does it), or use Infrastructure__Mode=existing with your own server.");
+        var bin = data.PostgresBin is { } configured
+            ? File.Exists(Path.Combine(configured, "postgres")) && File.Exists(Path.Combine(configured, "initdb"))
+                ? configured
+                : throw new PlatformStartupException(
+                    $"Infrastructure:PostgresBin is '{configured}', which holds no postgres and initdb: point it at PostgreSQL's bin folder, " +
+                    "or leave it unset to use /usr/lib/postgresql/<version>/bin.")
+            : FindBinaries() ?? throw new PlatformStartupException(
+                "PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/postgres): run scripts/install-prerequisites.sh " +
+                "(./run.sh does it), set Infrastructure:PostgresBin to its bin folder, or use Infrastructure__Mode=existing with your own server.");
         var folder = Path.Combine(data.Folder, "postgres");
         var pgdata = Path.Combine(folder, "pgdata");
         var password = LocalData.ReadOrCreateSecret(Path.Combine(folder, "postgres.password"));

@@ -18,10 +18,16 @@ internal static class LocalRedis
 {
     public static IResourceBuilder<LocalRedisResource> AddLocalRedis(this IDistributedApplicationBuilder builder, string name, LocalData data)
     {
-        var server = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
-            ?? throw new PlatformStartupException(
-                "Redis is not installed (no redis-server): run scripts/install-prerequisites.sh (./run.sh does it), " +
-                "or use Infrastructure__Mode=existing with your own server.");
+        var server = data.RedisServer is { } configured
+            ? File.Exists(configured)
+                ? configured
+                : throw new PlatformStartupException(
+                    $"Infrastructure:RedisServer is '{configured}', which does not exist: point it at the redis-server executable, " +
+                    "or leave it unset to use /usr/bin/redis-server.")
+            : new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
+                ?? throw new PlatformStartupException(
+                    "Redis is not installed (no redis-server): run scripts/install-prerequisites.sh (./run.sh does it), " +
+                    "set Infrastructure:RedisServer to its path, or use Infrastructure__Mode=existing with your own server.");
         var folder = Path.Combine(data.Folder, "redis");
         Directory.CreateDirectory(folder);
         var resource = new LocalRedisResource(name, server, folder, data.RedisPort);

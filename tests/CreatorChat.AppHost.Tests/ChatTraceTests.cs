@@ -12,6 +12,7 @@ namespace CreatorChat.AppHost.Tests;
 /// The platform the AppHost declares, started in local-process mode (Postgres and Redis from this machine's binaries)
 /// with every service exporting OTLP to a receiver in the test: one chat turn through the gateway is one trace.
 /// </summary>
+[Collection(PlatformCollection.Name)]
 public sealed class ChatTraceTests(ITestOutputHelper output)
 {
     [Fact]

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using CreatorChat.AppHost.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
-namespace CreatorChat.AppHost.Startup;
+namespace CreatorChat.AppHost.Lifecycle;
 
 /// <summary>Checks, before anything starts, that the fixed ports of the local run are free, and says which is not.</summary>
 internal static class Preflight

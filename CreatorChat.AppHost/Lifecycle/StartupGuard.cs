@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace CreatorChat.AppHost.Startup;
+namespace CreatorChat.AppHost.Lifecycle;
 
 /// <summary>
 /// Turns a start-up that cannot succeed into a message and a non-zero exit instead of a dashboard that waits forever:
@@ -99,6 +99,13 @@ internal sealed class StartupGuard(
 
 internal static class StartupGuardExtensions
 {
-    public static void AddStartupGuard(this IDistributedApplicationBuilder builder) =>
-        builder.Services.AddHostedService<StartupGuard>();
+    // First of all hosted services: Aspire's orchestrator does not finish starting while a service waits for a server
+    // that never becomes healthy, and a guard started after it would never get to say so.
+    public static void AddStartupGuard(this IDistributedApplicationBuilder builder)
+    {
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StartupGuard>());
+        // The guard's own message says why the start stopped; the host's "failed to start" with the cancellation's
+        // stack trace would only bury it. A start that fails otherwise still ends with its exception.
+        builder.Services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical));
+    }
 }

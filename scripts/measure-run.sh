@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Measures ./run.sh the way a user lives it: time until the gateway answers, memory of the whole process tree
+# (AppHost, DCP, dashboard, Postgres, Redis, every service replica), then Ctrl+C (SIGINT to the foreground process
+# group, as a terminal sends it) and the time until every one of those processes is gone. Prints what is left
+# behind, if anything. Usage: scripts/measure-run.sh [--signal TERM] [--stop-budget 10] [run.sh arguments...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+signal=INT
+budget=10
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --signal) signal="$2"; shift 2 ;;
+    --stop-budget) budget="$2"; shift 2 ;;
+    *) break ;;
+  esac
+done
+
+gateway="${GATEWAY_URL:-http://localhost:5300}"
+log="$(mktemp -t creatorchat-run.XXXXXX)"
+
+# Every descendant of a pid, found through /proc (DCP and Postgres start their own sessions, so a process group
+# does not hold them all).
+descendants() {
+  local children
+  children="$(cat /proc/"$1"/task/*/children 2>/dev/null || true)"
+  for child in $children; do
+    echo "$child"
+    descendants "$child"
+  done
+}
+
+alive() {
+  local pid
+  for pid in "$@"; do
+    if [[ -d /proc/$pid ]]; then echo "$pid"; fi
+  done
+}
+
+start=$(date +%s.%N)
+# Job control on: the run gets its own process group with SIGINT at its default (a script's background jobs
+# otherwise start with SIGINT ignored, and no Ctrl+C could reach them).
+set -m
+./run.sh "$@" >"$log" 2>&1 &
+root=$!
+set +m
+
+until curl -sf -o /dev/null "$gateway/api/v1/creators"; do
+  if ! kill -0 "$root" 2>/dev/null; then
+    echo "run.sh exited before the gateway answered; its output: $log" >&2
+    tail -20 "$log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+ready=$(date +%s.%N)
+printf 'gateway answers after %.1f s\n' "$(echo "$ready - $start" | bc)"
+
+# Let the demo seed and the replicas settle before weighing the tree.
+sleep "${SETTLE_SECONDS:-10}"
+mapfile -t tree < <(echo "$root"; descendants "$root")
+# DCP detaches its API server from the AppHost; it names the AppHost it serves (--monitor <pid>).
+dcp=()
+for pid in "${tree[@]}"; do
+  mapfile -t -O "${#dcp[@]}" dcp < <(pgrep -f -- "dcp start-apiserver --monitor $pid( |$)" || true)
+done
+for pid in "${dcp[@]}"; do
+  tree+=("$pid")
+  mapfile -t -O "${#tree[@]}" tree < <(descendants "$pid")
+done
+mapfile -t tree < <(printf '%s\n' "${tree[@]}" | sort -un)
+rss=0
+for pid in "${tree[@]}"; do
+  kb=$(awk '/^VmRSS:/ {print $2}' /proc/"$pid"/status 2>/dev/null || echo 0)
+  rss=$((rss + ${kb:-0}))
+done
+printf 'process tree: %d processes, %d MiB resident\n' "${#tree[@]}" "$((rss / 1024))"
+
+stop=$(date +%s.%N)
+kill -"$signal" -- -"$root"
+deadline=$(echo "$stop + 60" | bc)
+while :; do
+  mapfile -t left < <(alive "${tree[@]}")
+  if [[ ${#left[@]} -eq 0 ]]; then break; fi
+  if (( $(echo "$(date +%s.%N) > $deadline" | bc) )); then break; fi
+  sleep 0.2
+done
+elapsed=$(echo "$(date +%s.%N) - $stop" | bc)
+if [[ ${#left[@]} -eq 0 ]]; then
+  printf 'SIG%s: every process gone after %.1f s (budget %s s)\n' "$signal" "$elapsed" "$budget"
+else
+  printf 'SIG%s: %d processes still running after %.1f s:\n' "$signal" "${#left[@]}" "$elapsed"
+  for pid in "${left[@]}"; do ps -o pid=,args= -p "$pid" | cut -c1-160; done
+  kill -KILL "${left[@]}" 2>/dev/null || true
+fi
+echo "run.sh output: $log"
+if [[ ${#left[@]} -ne 0 ]] || (( $(echo "$elapsed > $budget" | bc) )); then exit 1; fi
