@@ -86,7 +86,7 @@ public static class Extensions
     }
 }
 
-/// <summary>The JSON contract of the public API (snake_case, as API.md specifies).</summary>
+/// <summary>The JSON contract of the public API (snake_case; docs/ARCHITECTURE.md, "Public API in brief").</summary>
 public static class ApiJson
 {
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));

@@ -11,7 +11,7 @@ gateway creator chat retrieval
 {{- end -}}
 
 {{/*
-The fixed topology (ARCHITECTURE.md): who calls whom, which database each service owns and
+The fixed topology (docs/ARCHITECTURE.md): who calls whom, which database each service owns and
 which optional dependencies it uses. Not values: it is the contract the code implements.
 */}}
 {{- define "creatorchat.topology" -}}

@@ -2,7 +2,7 @@ namespace CreatorChat.Chat.Model;
 
 public static class ChatLimits
 {
-    /// <summary>API.md: a message is at most 4,000 characters.</summary>
+    /// <summary>A message is at most 4,000 characters (docs/ARCHITECTURE.md, "Public API in brief").</summary>
     public const int MessageMaxLength = 4000;
 
     public const int FeedbackCommentMaxLength = 2000;

@@ -1,6 +1,6 @@
 namespace CreatorChat.Gateway.Model;
 
-/// <summary>Chat limits per tier (API.md "Limits"); a null monthly quota is unlimited.</summary>
+/// <summary>Chat limits per tier (docs/ARCHITECTURE.md, "Public API in brief"); a null monthly quota is unlimited.</summary>
 public sealed record TierLimits(string Tier, long HourlyRequests, long? MonthlyMessages);
 
 public static class Tiers

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace CreatorChat.Deployment.Tests.Checks;
 
-/// <summary>One service of the topology and the configuration it reads (ARCHITECTURE.md).</summary>
+/// <summary>One service of the topology and the configuration it reads (docs/ARCHITECTURE.md).</summary>
 internal sealed record ServiceContract(
     string Name,
     string Database,

@@ -4,7 +4,7 @@ using CreatorChat.ServiceDefaults.Security;
 namespace CreatorChat.Retrieval.Infrastructure.Creators;
 
 /// <summary>
-/// "Owner or admin of the creator" (API.md, Knowledge). A creator that does not exist, is deleted, or
+/// "Owner or admin of the creator" (docs/ARCHITECTURE.md, "Public API in brief"). A creator that does not exist, is deleted, or
 /// belongs to someone else all look the same to the caller — not found — so nobody can probe which
 /// creators exist or upload into someone else's.
 /// </summary>
