@@ -69,12 +69,30 @@ for pid in "${dcp[@]}"; do
   mapfile -t -O "${#tree[@]}" tree < <(descendants "$pid")
 done
 mapfile -t tree < <(printf '%s\n' "${tree[@]}" | sort -un)
+# RSS counts the runtime's shared pages once per process; PSS shares them out, so its sum is the tree's real cost.
 rss=0
+pss=0
+declare -A by_kind
 for pid in "${tree[@]}"; do
   kb=$(awk '/^VmRSS:/ {print $2}' /proc/"$pid"/status 2>/dev/null || echo 0)
+  p=$(awk '/^Pss:/ {print $2}' /proc/"$pid"/smaps_rollup 2>/dev/null || echo 0)
   rss=$((rss + ${kb:-0}))
+  pss=$((pss + ${p:-0}))
+  args="$(tr '\0' ' ' < /proc/"$pid"/cmdline 2>/dev/null || true)"
+  case "$args" in
+    *"dotnet run --project"*) kind="dotnet run launchers" ;;
+    */services/*/bin/*) kind="services" ;;
+    *dcp*) kind="DCP" ;;
+    *Aspire.Dashboard*) kind="dashboard" ;;
+    *postgres*) kind="postgres" ;;
+    *redis-server*) kind="redis" ;;
+    *CreatorChat.AppHost*) kind="AppHost" ;;
+    *) kind="other" ;;
+  esac
+  by_kind[$kind]=$(( ${by_kind[$kind]:-0} + ${p:-0} ))
 done
-printf 'process tree: %d processes, %d MiB resident\n' "${#tree[@]}" "$((rss / 1024))"
+printf 'process tree: %d processes, %d MiB resident (RSS), %d MiB proportional (PSS)\n' "${#tree[@]}" "$((rss / 1024))" "$((pss / 1024))"
+for kind in "${!by_kind[@]}"; do printf '  %5d MiB PSS  %s\n' "$((by_kind[$kind] / 1024))" "$kind"; done | sort -rn
 
 stop=$(date +%s.%N)
 kill -"$signal" -- -"$root"
