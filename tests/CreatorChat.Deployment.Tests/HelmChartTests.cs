@@ -168,7 +168,7 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         var result = Renders.RunHelm(scenario.Release, Repo.Chart, scenario.Namespace,
             [.. scenario.Arguments, "--set", "gateway.cors.allowedOrigins[0]=https://fans.example.com", "--set-string", "llm.endpoint=https://llm.example.com/v1"]);
         Assert.True(result.Succeeded, result.StandardError);
-        var after = KubernetesYaml.LoadAllFromString(result.StandardOutput);
+        var after = Render.Load("helm-template [changed settings]", result.StandardOutput);
 
         string Checksum(IEnumerable<object> objects, string deployment, string which) =>
             objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == deployment).Spec.Template.Metadata.Annotations[which];

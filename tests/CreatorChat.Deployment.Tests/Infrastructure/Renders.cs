@@ -14,10 +14,19 @@ internal sealed record Render(string Origin, string Yaml, IReadOnlyList<IKuberne
     /// Loads every document strictly: a field the Kubernetes model does not have (a misspelt or
     /// misplaced key) fails the render instead of being dropped unseen, as does a kind that is no Kubernetes object.
     /// </summary>
-    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Load(string yaml) =>
-        KubernetesYaml.LoadAllFromString(yaml, strict: true)
-            .Select(o => o as IKubernetesObject<V1ObjectMeta> ?? throw new InvalidDataException($"{o.GetType().Name} is not a Kubernetes object with metadata"))
-            .ToList();
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Load(string origin, string yaml)
+    {
+        try
+        {
+            return KubernetesYaml.LoadAllFromString(yaml, strict: true)
+                .Select(o => o as IKubernetesObject<V1ObjectMeta> ?? throw new InvalidDataException($"{o.GetType().Name} is not a Kubernetes object with metadata"))
+                .ToList();
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new InvalidDataException($"{origin} is not valid Kubernetes YAML: {e.Message}", e);
+        }
+    }
 
     public IEnumerable<T> OfType<T>() where T : IKubernetesObject<V1ObjectMeta> => Objects.OfType<T>();
 
@@ -99,7 +108,8 @@ internal static class Renders
                 throw new InvalidOperationException($"rendering scenario {scenario.Name} failed: " + result.Describe(Tools.HelmRendererName));
             }
 
-            return new Render($"{Tools.HelmRendererName} [{scenario.Name}]", result.StandardOutput, Render.Load(result.StandardOutput), result.Elapsed);
+            var origin = $"{Tools.HelmRendererName} [{scenario.Name}]";
+            return new Render(origin, result.StandardOutput, Render.Load(origin, result.StandardOutput), result.Elapsed);
         })).Value;
 
     public static Render Kustomize(KustomizeOverlay overlay) =>
@@ -112,7 +122,8 @@ internal static class Renders
                 throw new InvalidOperationException(result.Describe($"kubectl kustomize {overlay.Path}"));
             }
 
-            return new Render($"kubectl kustomize k8s/overlays/{overlay.Name}", result.StandardOutput, Render.Load(result.StandardOutput), result.Elapsed);
+            var origin = $"kubectl kustomize k8s/overlays/{overlay.Name}";
+            return new Render(origin, result.StandardOutput, Render.Load(origin, result.StandardOutput), result.Elapsed);
         })).Value;
 
     /// <summary>`helm template` (or helm-template) with the given arguments; never throws on a failed render.</summary>
