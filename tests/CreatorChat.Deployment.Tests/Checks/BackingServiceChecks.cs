@@ -5,6 +5,15 @@ namespace CreatorChat.Deployment.Tests.Checks;
 /// <summary>In-cluster Postgres, Redis and Qdrant: a StatefulSet and Service each under the AppHost's names, durable and fenced; none when they are external.</summary>
 internal static class BackingServiceChecks
 {
+    /// <summary>The services that connect to a backing resource (its connection string is in their contract).</summary>
+    private static IReadOnlyList<string> Users(string component) =>
+        Contract.Services.Where(s => component switch
+        {
+            "postgres" => s.ConnectionNames.Contains(s.Database),
+            "qdrant" => s.ConnectionNames.Contains("qdrant_http"),
+            _ => s.ConnectionNames.Contains(component),
+        }).Select(s => s.Name).Order(StringComparer.Ordinal).ToList();
+
     public static IEnumerable<string> Check(Manifests manifests)
     {
         var statefulSets = manifests.StatefulSets.ToList();
@@ -55,9 +64,18 @@ internal static class BackingServiceChecks
                 yield return $"{set}: runAsNonRoot is not true";
             }
 
-            if (!manifests.OfType<V1NetworkPolicy>().Any(p => LabelSelectors.Selects(p.Spec?.PodSelector, set.PodLabels)))
+            var users = Users(component);
+            switch (NetworkPolicyChecks.Ingress(manifests, set))
             {
-                yield return $"{set}: no NetworkPolicy admits only the services that use it";
+                case null:
+                    yield return $"{set}: no NetworkPolicy admits only the services that use it";
+                    break;
+                case { FromOutside: true }:
+                    yield return $"{set}: reachable from outside the release (a rule without 'from', or an ipBlock/namespaceSelector peer); only [{string.Join(", ", users)}] may connect";
+                    break;
+                case { Admitted: var admitted } when !admitted.SetEquals(users):
+                    yield return $"{set}: admits [{string.Join(", ", admitted.Order())}], but only [{string.Join(", ", users)}] use it";
+                    break;
             }
         }
     }

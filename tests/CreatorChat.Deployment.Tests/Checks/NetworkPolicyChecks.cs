@@ -10,42 +10,14 @@ internal static class NetworkPolicyChecks
 {
     public static IEnumerable<string> Check(Manifests manifests, Workload deployment, ServiceContract contract)
     {
-        var policies = manifests.OfType<V1NetworkPolicy>().Where(p => LabelSelectors.Selects(p.Spec?.PodSelector, deployment.PodLabels)).ToList();
-        var ingressPolicies = policies.Where(p => p.Spec.PolicyTypes?.Contains("Ingress") == true || p.Spec.Ingress is not null).ToList();
-        if (ingressPolicies.Count == 0)
+        var ingress = Ingress(manifests, deployment);
+        if (ingress is null)
         {
             yield return $"{deployment}: no NetworkPolicy restricts who reaches it";
             yield break;
         }
 
-        var appPods = Contract.Services
-            .Select(s => manifests.Deployment(manifests.NameOf(s.Name)) is { } d ? (s.Name, Workload: d) : default)
-            .Where(x => x.Workload is not null)
-            .ToDictionary(x => x.Name, x => x.Workload);
-
-        // Ingress: policies add up, so the union of their rules is who may connect.
-        var admitted = new HashSet<string>(StringComparer.Ordinal);
-        var fromOutside = false;
-        foreach (var rule in ingressPolicies.SelectMany(p => p.Spec.Ingress ?? []))
-        {
-            if (rule.FromProperty is not { Count: > 0 } peers)
-            {
-                fromOutside = true; // no "from": every source
-                continue;
-            }
-
-            foreach (var peer in peers)
-            {
-                if (peer.IpBlock is not null || peer.NamespaceSelector is not null)
-                {
-                    fromOutside = true;
-                    continue;
-                }
-
-                admitted.UnionWith(appPods.Where(a => LabelSelectors.Selects(peer.PodSelector, a.Value.PodLabels)).Select(a => a.Key));
-            }
-        }
-
+        var (admitted, fromOutside) = ingress.Value;
         if (contract.Name == "gateway")
         {
             if (admitted.Count > 0)
@@ -68,6 +40,8 @@ internal static class NetworkPolicyChecks
         }
 
         // Egress (when restricted): the callees are reachable on the container port, other services are not.
+        var appPods = AppPods(manifests);
+        var policies = Selecting(manifests, deployment);
         var egressPolicies = policies.Where(p => p.Spec.PolicyTypes?.Contains("Egress") == true).ToList();
         if (egressPolicies.Count == 0)
         {
@@ -95,6 +69,55 @@ internal static class NetworkPolicyChecks
             yield return $"{deployment}: egress is restricted but DNS (port 53) is not allowed";
         }
     }
+
+    /// <summary>
+    /// Who may connect to the workload's pods: the app services its ingress rules admit (policies add
+    /// up, so the union of their rules), and whether any rule admits sources outside the release (a rule
+    /// without <c>from</c>, an ipBlock or namespaceSelector peer). Null when no policy restricts ingress.
+    /// </summary>
+    public static (HashSet<string> Admitted, bool FromOutside)? Ingress(Manifests manifests, Workload target)
+    {
+        var ingressPolicies = Selecting(manifests, target).Where(p => p.Spec.PolicyTypes?.Contains("Ingress") == true || p.Spec.Ingress is not null).ToList();
+        if (ingressPolicies.Count == 0)
+        {
+            return null;
+        }
+
+        var appPods = AppPods(manifests);
+        var admitted = new HashSet<string>(StringComparer.Ordinal);
+        var fromOutside = false;
+        foreach (var rule in ingressPolicies.SelectMany(p => p.Spec.Ingress ?? []))
+        {
+            if (rule.FromProperty is not { Count: > 0 } peers)
+            {
+                fromOutside = true; // no "from": every source
+                continue;
+            }
+
+            foreach (var peer in peers)
+            {
+                if (peer.IpBlock is not null || peer.NamespaceSelector is not null)
+                {
+                    fromOutside = true;
+                    continue;
+                }
+
+                admitted.UnionWith(appPods.Where(a => LabelSelectors.Selects(peer.PodSelector, a.Value.PodLabels)).Select(a => a.Key));
+            }
+        }
+
+        return (admitted, fromOutside);
+    }
+
+    private static List<V1NetworkPolicy> Selecting(Manifests manifests, Workload target) =>
+        manifests.OfType<V1NetworkPolicy>().Where(p => LabelSelectors.Selects(p.Spec?.PodSelector, target.PodLabels)).ToList();
+
+    /// <summary>The four services' Deployments in this render, by service name.</summary>
+    private static Dictionary<string, Workload> AppPods(Manifests manifests) =>
+        Contract.Services
+            .Select(s => (s.Name, Workload: manifests.Deployment(manifests.NameOf(s.Name))))
+            .Where(x => x.Workload is not null)
+            .ToDictionary(x => x.Name, x => x.Workload!);
 
     /// <summary>A rule's ports let <paramref name="port"/> through: no ports (all), a port with no number (all), the number, a range holding it, or a name the destination's container gives that port.</summary>
     private static bool AllowsPort(V1NetworkPolicyEgressRule rule, int port, Workload? destination) =>

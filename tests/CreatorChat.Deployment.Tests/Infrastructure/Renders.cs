@@ -12,17 +12,19 @@ internal sealed record Render(string Origin, string Yaml, IReadOnlyList<IKuberne
 {
     /// <summary>
     /// Loads every document strictly: a field the Kubernetes model does not have (a misspelt or
-    /// misplaced key) fails the render instead of being dropped unseen, as does a kind that is no Kubernetes object.
+    /// misplaced key) fails the render instead of being dropped unseen, as do a key given twice
+    /// (the typed loader would keep the last one) and a kind that is no Kubernetes object.
     /// </summary>
     public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Load(string origin, string yaml)
     {
         try
         {
+            _ = Infrastructure.Yaml.ParseDocuments(yaml); // throws on a duplicate key
             return KubernetesYaml.LoadAllFromString(yaml, strict: true)
                 .Select(o => o as IKubernetesObject<V1ObjectMeta> ?? throw new InvalidDataException($"{o.GetType().Name} is not a Kubernetes object with metadata"))
                 .ToList();
         }
-        catch (YamlDotNet.Core.YamlException e)
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidDataException)
         {
             throw new InvalidDataException($"{origin} is not valid Kubernetes YAML: {e.Message}", e);
         }
