@@ -20,7 +20,7 @@ namespace CreatorChat.Benchmarks.Gateway;
 /// 2. Three gateway replicas, one free-tier user, a burst of chat requests spread over all three:
 ///    exactly 50 must pass.
 /// Loopback only, bounded in time. Command:
-/// <c>dotnet run -c Release --project tools/CreatorChat.Benchmarks -- gateway [--seconds 10] [--concurrency 100] [--burst 300]</c>.
+/// <c>dotnet run -c Release --project tools/CreatorChat.Benchmarks -- gateway [--seconds 10] [--concurrency 100] [--burst 300] [--rounds 1]</c>.
 /// </summary>
 public static class GatewayBenchmark
 {
@@ -29,6 +29,7 @@ public static class GatewayBenchmark
         var seconds = BenchmarkPlatform.Option(args, "--seconds", 10);
         var concurrency = BenchmarkPlatform.Option(args, "--concurrency", 100);
         var burst = BenchmarkPlatform.Option(args, "--burst", 300);
+        var rounds = Math.Max(1, BenchmarkPlatform.Option(args, "--rounds", 1));
         if (NginxProxy.Binary is null)
         {
             Console.Error.WriteLine("nginx is not installed: run scripts/install-prerequisites.sh (or apt-get install -y nginx-light); the gateway is measured against it.");
@@ -66,7 +67,8 @@ public static class GatewayBenchmark
 
         var warmup = TimeSpan.FromSeconds(2);
         var duration = TimeSpan.FromSeconds(seconds);
-        // Each path runs twice, in mirrored order (A B C C B A), so warm-up and drift do not favour one of them.
+        // Each path runs twice per round, in mirrored order (A B C D D C B A), so warm-up and drift do not favour
+        // one of them; on a busy machine more rounds average out more of the noise.
         var paths = new (string Name, Func<CancellationToken, Task<bool>> Send)[]
         {
             ("creator service, direct", Get(creatorUrl, fan)),
@@ -81,7 +83,7 @@ public static class GatewayBenchmark
         }
 
         var results = new List<LoadRunner.Result>();
-        foreach (var index in new[] { 0, 1, 2, 3, 3, 2, 1, 0 })
+        foreach (var index in Enumerable.Repeat(new[] { 0, 1, 2, 3, 3, 2, 1, 0 }, rounds).SelectMany(r => r))
         {
             results.Add(await LoadRunner.RunAsync(paths[index].Name, concurrency, warmup, duration, paths[index].Send));
         }
@@ -110,13 +112,13 @@ public static class GatewayBenchmark
         var signedIn = Mean(3);
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Gateway cost (signed in − direct, mean of both runs): p50 {signedIn.P50Ms - direct.P50Ms:+0.00;-0.00} ms, p99 {signedIn.P99Ms - direct.P99Ms:+0.00;-0.00} ms, throughput {signedIn.RequestsPerSecond / direct.RequestsPerSecond:P0} of direct ({signedIn.RequestsPerSecond:0} vs {direct.RequestsPerSecond:0} requests/s)."));
+            $"Gateway cost (signed in − direct, mean of all runs): p50 {signedIn.P50Ms - direct.P50Ms:+0.00;-0.00} ms, p99 {signedIn.P99Ms - direct.P99Ms:+0.00;-0.00} ms, throughput {signedIn.RequestsPerSecond / direct.RequestsPerSecond:P0} of direct ({signedIn.RequestsPerSecond:0} vs {direct.RequestsPerSecond:0} requests/s)."));
         Console.WriteLine("On 2 cores the load generator, the gateway, the service and Postgres share the CPU: the gateway's cost shows mostly as throughput.");
 
         var throughput = anonymous.RequestsPerSecond / viaNginx.RequestsPerSecond;
         var tail = anonymous.P99Ms / viaNginx.P99Ms;
         Console.WriteLine();
-        Console.WriteLine($"## Gateway vs nginx — the same request proxied to the same creator instance ({creatorUrl}), mean of both runs");
+        Console.WriteLine($"## Gateway vs nginx — the same request proxied to the same creator instance ({creatorUrl}), mean of all {2 * rounds} runs of each");
         Console.WriteLine();
         Console.WriteLine("| proxy | requests/s | p50 ms | p99 ms |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");
