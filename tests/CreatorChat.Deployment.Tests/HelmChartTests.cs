@@ -18,14 +18,14 @@ public sealed class HelmChartTests(ITestOutputHelper output)
     {
         var render = Renders.Helm(Renders.Scenario(scenario));
 
-        output.WriteLine($"{render.Origin}: {render.Manifests.Count} objects in {render.Elapsed.TotalMilliseconds:0} ms");
-        foreach (var group in render.Manifests.GroupBy(m => m.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
+        output.WriteLine($"{render.Origin}: {render.Objects.Count} objects in {render.Elapsed.TotalMilliseconds:0} ms");
+        foreach (var group in render.Objects.GroupBy(o => o.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            output.WriteLine($"  {group.Key,-24} {string.Join(", ", group.Select(m => m.Name))}");
+            output.WriteLine($"  {group.Key,-24} {string.Join(", ", group.Select(o => o.Metadata.Name))}");
         }
 
-        Assert.NotEmpty(render.Manifests);
-        Assert.All(render.Manifests, m => Assert.Equal(Renders.Scenario(scenario).Namespace, m.Metadata["namespace"]?.GetValue<string>()));
+        Assert.NotEmpty(render.Objects);
+        Assert.All(render.Objects, o => Assert.Equal(Renders.Scenario(scenario).Namespace, o.Metadata.NamespaceProperty));
     }
 
     [RequiresToolsTheory(Tool.HelmRenderer, Tool.K8sValidate)]
@@ -38,8 +38,8 @@ public sealed class HelmChartTests(ITestOutputHelper output)
 
         Assert.True(validation.Passed, $"k8s-validate failed for {render.Origin}:\n{string.Join("\n", validation.Failures)}\n{validation.Output}");
         // The schema folder has no Pod schema; the only Pod is the `helm test` hook.
-        var skippedPods = render.Manifests.Where(m => m.Kind == "Pod").ToList();
-        Assert.All(skippedPods, p => Assert.Equal("test", p.Annotations.GetValueOrDefault("helm.sh/hook")));
+        var skippedPods = render.OfType<V1Pod>().ToList();
+        Assert.All(skippedPods, p => Assert.Equal("test", p.Metadata.Annotations is { } a && a.TryGetValue("helm.sh/hook", out var hook) ? hook : null));
         Assert.Equal(skippedPods.Count, validation.Skipped.Count);
     }
 
@@ -50,7 +50,7 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         var s = Renders.Scenario(scenario);
         var render = Renders.Helm(s);
 
-        var problems = ManifestChecks.Run(render.Manifests, new Expectations(s.NamePrefix, s.FullyConfigured, s.ExternalSecret, ExpectChecksums: true, s.InClusterDependencies));
+        var problems = TopologyChecks.Run(render.Objects, new Expectations(s.NamePrefix, s.FullyConfigured, s.ExternalSecret, ExpectChecksums: true, s.InClusterDependencies));
 
         Assert.True(problems.Count == 0, $"{render.Origin}:\n - " + string.Join("\n - ", problems));
     }
@@ -58,14 +58,15 @@ public sealed class HelmChartTests(ITestOutputHelper output)
     [RequiresToolsFact(Tool.HelmRenderer)]
     public void Lists_the_resource_kinds_emitted_per_service()
     {
-        var production = Renders.Helm(Renders.Scenario("production")).Manifests;
-        var inCluster = Renders.Helm(Renders.Scenario("in-cluster")).Manifests;
+        var production = Renders.Helm(Renders.Scenario("production")).Objects;
+        var inCluster = Renders.Helm(Renders.Scenario("in-cluster")).Objects;
+        static string? Component(IKubernetesObject<V1ObjectMeta> o) => o.Metadata.Labels is { } labels && labels.TryGetValue(Workload.ComponentLabel, out var component) ? component : null;
         var table = new StringBuilder();
         foreach (var component in new[] { "gateway", "creator", "chat", "retrieval", "postgres", "cache", "qdrant", "test" })
         {
             var kinds = production.Concat(inCluster)
-                .Where(m => m.Labels.GetValueOrDefault("app.kubernetes.io/component") == component)
-                .Select(m => m.Kind).Distinct().Order(StringComparer.Ordinal);
+                .Where(o => Component(o) == component)
+                .Select(o => o.Kind).Distinct().Order(StringComparer.Ordinal);
             table.AppendLine($"{component,-10} {string.Join(", ", kinds)}");
         }
 
@@ -73,7 +74,7 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         string[] perService = ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget", "Secret", "Service", "ServiceAccount"];
         foreach (var service in Contract.Services)
         {
-            var kinds = production.Where(m => m.Labels.GetValueOrDefault("app.kubernetes.io/component") == service.Name).Select(m => m.Kind).ToHashSet();
+            var kinds = production.Where(o => Component(o) == service.Name).Select(o => o.Kind).ToHashSet();
             Assert.Superset(perService.ToHashSet(), kinds);
             Assert.Equal(service.Name == "gateway", kinds.Contains("Ingress"));
         }
@@ -167,7 +168,7 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         var result = Renders.RunHelm(scenario.Release, Repo.Chart, scenario.Namespace,
             [.. scenario.Arguments, "--set", "gateway.cors.allowedOrigins[0]=https://fans.example.com", "--set-string", "llm.endpoint=https://llm.example.com/v1"]);
         Assert.True(result.Succeeded, result.StandardError);
-        var after = KubernetesYaml.LoadAllFromString(result.StandardOutput);
+        var after = Render.Load("helm-template [changed settings]", result.StandardOutput);
 
         string Checksum(IEnumerable<object> objects, string deployment, string which) =>
             objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == deployment).Spec.Template.Metadata.Annotations[which];

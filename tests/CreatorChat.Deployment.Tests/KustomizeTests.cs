@@ -17,11 +17,11 @@ public sealed class KustomizeTests(ITestOutputHelper output)
     {
         var render = Renders.Kustomize(Renders.Overlay(overlay));
         var validation = Renders.Validate(render);
-        output.WriteLine($"{render.Origin}: {render.Manifests.Count} objects in {render.Elapsed.TotalMilliseconds:0} ms; {validation.Summary}");
+        output.WriteLine($"{render.Origin}: {render.Objects.Count} objects in {render.Elapsed.TotalMilliseconds:0} ms; {validation.Summary}");
 
         Assert.True(validation.Passed, $"k8s-validate failed for {render.Origin}:\n{string.Join("\n", validation.Failures)}\n{validation.Output}");
         // The schema folder has no Namespace schema; the overlay's Namespace is the only object skipped.
-        Assert.Equal(render.Manifests.Count(m => m.Kind == "Namespace"), validation.Skipped.Count);
+        Assert.Equal(render.OfType<V1Namespace>().Count(), validation.Skipped.Count);
         Assert.All(validation.Skipped, s => Assert.StartsWith("skip Namespace/", s, StringComparison.Ordinal));
     }
 
@@ -32,7 +32,7 @@ public sealed class KustomizeTests(ITestOutputHelper output)
         var o = Renders.Overlay(overlay);
         var render = Renders.Kustomize(o);
 
-        var problems = ManifestChecks.Run(render.Manifests, new Expectations("", o.FullyConfigured, o.ExternalSecret, ExpectChecksums: false, o.InClusterDependencies));
+        var problems = TopologyChecks.Run(render.Objects, new Expectations("", o.FullyConfigured, o.ExternalSecret, ExpectChecksums: false, o.InClusterDependencies));
 
         Assert.True(problems.Count == 0, $"{render.Origin}:\n - " + string.Join("\n - ", problems));
     }

@@ -6,8 +6,8 @@ const string usage =
     Usage: dotnet run -c Release --project tools/CreatorChat.Benchmarks -- <command> [options]
 
     Commands:
-      gateway     gateway cost (direct vs through the gateway, p50/p99, requests/s) and limit exactness over 3 replicas
-                  --seconds 10 --concurrency 100 --burst 300
+      gateway     gateway cost (direct, through nginx and through the gateway: p50/p99, requests/s) and limit exactness over 3 replicas
+                  --seconds 10 --concurrency 100 --burst 300 --rounds 1 (mirrored rounds of all phases to average)
       chat        chat turns through the gateway (offline model): turns/s and time to first token
                   --seconds 10 --videos 82 --rate 300
       faults      fans chatting while Redis, a retrieval replica, a chat replica and Postgres are killed, then frozen:

@@ -4,13 +4,31 @@ using k8s.Models;
 
 namespace CreatorChat.Deployment.Tests.Infrastructure;
 
-/// <summary>A rendered set of manifests and how it was made.</summary>
-internal sealed record Render(string Origin, string Yaml, IReadOnlyList<Manifest> Manifests, TimeSpan Elapsed)
+/// <summary>
+/// A rendered set of manifests and how it was made. <paramref name="Objects"/>: every document as
+/// KubernetesClient's typed model (<see cref="V1Deployment"/>, <see cref="V2HorizontalPodAutoscaler"/>, …).
+/// </summary>
+internal sealed record Render(string Origin, string Yaml, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, TimeSpan Elapsed)
 {
-    private readonly Lazy<IReadOnlyList<object>> _objects = new(() => KubernetesYaml.LoadAllFromString(Yaml));
-
-    /// <summary>The same documents as KubernetesClient's typed models (<see cref="V1Deployment"/>, <see cref="V2HorizontalPodAutoscaler"/>, …).</summary>
-    public IReadOnlyList<object> Objects => _objects.Value;
+    /// <summary>
+    /// Loads every document strictly: a field the Kubernetes model does not have (a misspelt or
+    /// misplaced key) fails the render instead of being dropped unseen, as do a key given twice
+    /// (the typed loader would keep the last one) and a kind that is no Kubernetes object.
+    /// </summary>
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Load(string origin, string yaml)
+    {
+        try
+        {
+            _ = Infrastructure.Yaml.ParseDocuments(yaml); // throws on a duplicate key
+            return KubernetesYaml.LoadAllFromString(yaml, strict: true)
+                .Select(o => o as IKubernetesObject<V1ObjectMeta> ?? throw new InvalidDataException($"{o.GetType().Name} is not a Kubernetes object with metadata"))
+                .ToList();
+        }
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidDataException)
+        {
+            throw new InvalidDataException($"{origin} is not valid Kubernetes YAML: {e.Message}", e);
+        }
+    }
 
     public IEnumerable<T> OfType<T>() where T : IKubernetesObject<V1ObjectMeta> => Objects.OfType<T>();
 
@@ -92,7 +110,8 @@ internal static class Renders
                 throw new InvalidOperationException($"rendering scenario {scenario.Name} failed: " + result.Describe(Tools.HelmRendererName));
             }
 
-            return new Render($"{Tools.HelmRendererName} [{scenario.Name}]", result.StandardOutput, Yaml.ParseManifests(result.StandardOutput), result.Elapsed);
+            var origin = $"{Tools.HelmRendererName} [{scenario.Name}]";
+            return new Render(origin, result.StandardOutput, Render.Load(origin, result.StandardOutput), result.Elapsed);
         })).Value;
 
     public static Render Kustomize(KustomizeOverlay overlay) =>
@@ -105,7 +124,8 @@ internal static class Renders
                 throw new InvalidOperationException(result.Describe($"kubectl kustomize {overlay.Path}"));
             }
 
-            return new Render($"kubectl kustomize k8s/overlays/{overlay.Name}", result.StandardOutput, Yaml.ParseManifests(result.StandardOutput), result.Elapsed);
+            var origin = $"kubectl kustomize k8s/overlays/{overlay.Name}";
+            return new Render(origin, result.StandardOutput, Render.Load(origin, result.StandardOutput), result.Elapsed);
         })).Value;
 
     /// <summary>`helm template` (or helm-template) with the given arguments; never throws on a failed render.</summary>

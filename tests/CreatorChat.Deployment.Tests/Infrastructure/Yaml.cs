@@ -5,43 +5,9 @@ using YamlDotNet.RepresentationModel;
 
 namespace CreatorChat.Deployment.Tests.Infrastructure;
 
-/// <summary>One Kubernetes object of a render.</summary>
-internal sealed record Manifest(string ApiVersion, string Kind, string Name, JsonObject Body)
-{
-    public JsonObject Metadata => Body["metadata"]?.AsObject() ?? [];
-
-    public JsonObject Spec => Body["spec"]?.AsObject() ?? [];
-
-    public IReadOnlyDictionary<string, string> Labels => Yaml.StringMap(Metadata["labels"]);
-
-    public IReadOnlyDictionary<string, string> Annotations => Yaml.StringMap(Metadata["annotations"]);
-
-    public override string ToString() => $"{Kind}/{Name}";
-}
-
-/// <summary>YAML to System.Text.Json nodes, with YAML 1.2 core-schema scalars.</summary>
+/// <summary>YAML (values files, Chart.yaml) to System.Text.Json nodes, with YAML 1.2 core-schema scalars; manifests load as typed objects (<see cref="Render"/>).</summary>
 internal static class Yaml
 {
-    public static IReadOnlyList<Manifest> ParseManifests(string yaml)
-    {
-        var manifests = new List<Manifest>();
-        foreach (var node in ParseDocuments(yaml))
-        {
-            if (node is not JsonObject body)
-            {
-                continue; // empty document
-            }
-
-            manifests.Add(new Manifest(
-                body["apiVersion"]?.GetValue<string>() ?? throw new InvalidDataException($"a document without apiVersion: {body.ToJsonString()[..Math.Min(200, body.ToJsonString().Length)]}"),
-                body["kind"]?.GetValue<string>() ?? throw new InvalidDataException("a document without kind"),
-                body["metadata"]?["name"]?.GetValue<string>() ?? throw new InvalidDataException("a document without metadata.name"),
-                body));
-        }
-
-        return manifests;
-    }
-
     public static IReadOnlyList<JsonNode?> ParseDocuments(string yaml)
     {
         var stream = new YamlStream();
@@ -54,16 +20,6 @@ internal static class Yaml
     }
 
     public static JsonNode? ParseFile(string path) => ParseDocuments(File.ReadAllText(path)).FirstOrDefault();
-
-    public static IReadOnlyDictionary<string, string> StringMap(JsonNode? node) =>
-        node is JsonObject o
-            ? o.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => ScalarString(p.Value!), StringComparer.Ordinal)
-            : new Dictionary<string, string>();
-
-    /// <summary>A scalar as text ("8080", "true", "50%").</summary>
-    public static string ScalarString(JsonNode node) => node is JsonValue v
-        ? v.TryGetValue<string>(out var s) ? s : v.ToJsonString()
-        : node.ToJsonString();
 
     private static JsonNode? ToJson(YamlNode node) => node switch
     {

@@ -10,14 +10,17 @@ namespace CreatorChat.Benchmarks.Gateway;
 
 /// <summary>
 /// What the gateway costs, and whether its limits are exact.
-/// 1. The same request (<c>GET /api/v1/creators/{slug}</c> with a bearer token) sent straight to the
-///    creator service, through the gateway anonymously (proxy only), and through the gateway signed
-///    in (token check, user status, the per-user Redis limiter, proxy): p50/p99 and requests/s at
-///    100 concurrent clients, in one run on one platform.
+/// 1. The same request (<c>GET /api/v1/creators/{slug}</c>) sent straight to the creator service
+///    (with a bearer token), through Debian's nginx started by the benchmark (<see cref="NginxProxy"/>,
+///    proxy only), through the gateway anonymously (proxy only), and through the gateway signed in
+///    (token check, user status, the per-user Redis limiter, proxy): p50/p99 and requests/s at
+///    100 concurrent clients, in one run on one platform, nginx and the gateway proxying to the same
+///    creator instance (the address in the gateway's own <c>services__creator__http__0</c>).
+///    Targets: the gateway's proxying ≥ 0.9× nginx's requests/s, p99 ≤ 1.2× nginx's.
 /// 2. Three gateway replicas, one free-tier user, a burst of chat requests spread over all three:
 ///    exactly 50 must pass.
 /// Loopback only, bounded in time. Command:
-/// <c>dotnet run -c Release --project tools/CreatorChat.Benchmarks -- gateway [--seconds 10] [--concurrency 100] [--burst 300]</c>.
+/// <c>dotnet run -c Release --project tools/CreatorChat.Benchmarks -- gateway [--seconds 10] [--concurrency 100] [--burst 300] [--rounds 1]</c>.
 /// </summary>
 public static class GatewayBenchmark
 {
@@ -26,11 +29,21 @@ public static class GatewayBenchmark
         var seconds = BenchmarkPlatform.Option(args, "--seconds", 10);
         var concurrency = BenchmarkPlatform.Option(args, "--concurrency", 100);
         var burst = BenchmarkPlatform.Option(args, "--burst", 300);
+        var rounds = Math.Max(1, BenchmarkPlatform.Option(args, "--rounds", 1));
+        if (NginxProxy.Binary is null)
+        {
+            Console.Error.WriteLine("nginx is not installed: run scripts/install-prerequisites.sh (or apt-get install -y nginx-light); the gateway is measured against it.");
+            return 2;
+        }
+
         Console.WriteLine("Gateway ×3, creator, chat, retrieval.");
         await using var platform = await BenchmarkPlatform.StartAsync("gateway", new Dictionary<string, int> { ["gateway"] = 3 });
 
-        var gateways = platform.Processes.Where(p => p.Name.StartsWith("gateway", StringComparison.Ordinal)).Select(p => p.Url).ToList();
-        var creatorUrl = platform.Url("creator");
+        var gatewayProcesses = platform.Processes.Where(p => p.Service == "gateway").ToList();
+        var gateways = gatewayProcesses.Select(p => p.Url).ToList();
+        var creatorUrl = UpstreamOf(gatewayProcesses[0], "creator") ?? platform.Url("creator");
+        await using var nginx = await NginxProxy.StartAsync(creatorUrl, CancellationToken.None);
+        Console.WriteLine($"Creator instance behind both proxies: {creatorUrl}; nginx {await NginxVersionAsync()} on {nginx.Url}.");
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -54,10 +67,12 @@ public static class GatewayBenchmark
 
         var warmup = TimeSpan.FromSeconds(2);
         var duration = TimeSpan.FromSeconds(seconds);
-        // Each path runs twice, in mirrored order (A B C C B A), so warm-up and drift do not favour one of them.
+        // Each path runs twice per round, in mirrored order (A B C D D C B A), so warm-up and drift do not favour
+        // one of them; on a busy machine more rounds average out more of the noise.
         var paths = new (string Name, Func<CancellationToken, Task<bool>> Send)[]
         {
             ("creator service, direct", Get(creatorUrl, fan)),
+            ("nginx, anonymous (proxy only)", Get(nginx.Url, null)),
             ("gateway, anonymous (proxy only)", Get(gateways[0], null)),
             ("gateway, signed in (token + status + Redis limiter + proxy)", Get(gateways[0], fan)),
         };
@@ -68,7 +83,7 @@ public static class GatewayBenchmark
         }
 
         var results = new List<LoadRunner.Result>();
-        foreach (var index in new[] { 0, 1, 2, 2, 1, 0 })
+        foreach (var index in Enumerable.Repeat(new[] { 0, 1, 2, 3, 3, 2, 1, 0 }, rounds).SelectMany(r => r))
         {
             results.Add(await LoadRunner.RunAsync(paths[index].Name, concurrency, warmup, duration, paths[index].Send));
         }
@@ -92,11 +107,31 @@ public static class GatewayBenchmark
         }
 
         var direct = Mean(0);
-        var signedIn = Mean(2);
+        var viaNginx = Mean(1);
+        var anonymous = Mean(2);
+        var signedIn = Mean(3);
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Gateway cost (signed in − direct, mean of both runs): p50 {signedIn.P50Ms - direct.P50Ms:+0.00;-0.00} ms, p99 {signedIn.P99Ms - direct.P99Ms:+0.00;-0.00} ms, throughput {signedIn.RequestsPerSecond / direct.RequestsPerSecond:P0} of direct ({signedIn.RequestsPerSecond:0} vs {direct.RequestsPerSecond:0} requests/s)."));
+            $"Gateway cost (signed in − direct, mean of all runs): p50 {signedIn.P50Ms - direct.P50Ms:+0.00;-0.00} ms, p99 {signedIn.P99Ms - direct.P99Ms:+0.00;-0.00} ms, throughput {signedIn.RequestsPerSecond / direct.RequestsPerSecond:P0} of direct ({signedIn.RequestsPerSecond:0} vs {direct.RequestsPerSecond:0} requests/s)."));
         Console.WriteLine("On 2 cores the load generator, the gateway, the service and Postgres share the CPU: the gateway's cost shows mostly as throughput.");
+
+        var throughput = anonymous.RequestsPerSecond / viaNginx.RequestsPerSecond;
+        var tail = anonymous.P99Ms / viaNginx.P99Ms;
+        Console.WriteLine();
+        Console.WriteLine($"## Gateway vs nginx — the same request proxied to the same creator instance ({creatorUrl}), mean of all {2 * rounds} runs of each");
+        Console.WriteLine();
+        Console.WriteLine("| proxy | requests/s | p50 ms | p99 ms |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        foreach (var r in new[] { viaNginx, anonymous, signedIn })
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Name} | {r.RequestsPerSecond:0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Gateway (proxy only) / nginx: requests/s {throughput:0.00}× (target ≥ 0.90×: {(throughput >= 0.9 ? "met" : "MISSED")}), p50 {anonymous.P50Ms / viaNginx.P50Ms:0.00}×, p99 {tail:0.00}× (target ≤ 1.20×: {(tail <= 1.2 ? "met" : "MISSED")})."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Gateway signed in / nginx: requests/s {signedIn.RequestsPerSecond / viaNginx.RequestsPerSecond:0.00}×, p99 {signedIn.P99Ms / viaNginx.P99Ms:0.00}× (the token check, user status and Redis limiter are work nginx does not do)."));
 
         // Exactness: one free-tier user, a burst spread over three replicas sharing one Redis.
         var limited = await SignUpAsync(http, gateways[0], $"burst-{Guid.NewGuid():N}@example.com");
@@ -119,6 +154,29 @@ public static class GatewayBenchmark
         Console.WriteLine();
         Console.WriteLine($"Statuses: {string.Join(", ", byStatus)}. Allowed: {allowed} (limit 50) — {(allowed == 50 ? "exact" : "NOT EXACT")}.");
         return allowed == 50 ? 0 : 1;
+    }
+
+    /// <summary>Where the gateway's service discovery sends <paramref name="service"/>: its own services__&lt;service&gt;__http__0 (Linux /proc), or null.</summary>
+    private static Uri? UpstreamOf(PlatformProcess gateway, string service)
+    {
+        try
+        {
+            var prefix = $"services__{service}__http__0=";
+            var value = File.ReadAllText($"/proc/{gateway.Id}/environ").Split('\0').FirstOrDefault(v => v.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..];
+            return value is null ? null : new Uri(value.Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<string> NginxVersionAsync()
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(NginxProxy.Binary!, "-v") { RedirectStandardError = true, UseShellExecute = false })!;
+        var version = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return version.Trim().Replace("nginx version: ", "", StringComparison.Ordinal);
     }
 
     private static async Task<string> SignUpAsync(HttpClient http, Uri gateway, string email)
