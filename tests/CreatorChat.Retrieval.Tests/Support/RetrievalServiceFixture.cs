@@ -114,7 +114,7 @@ public class RetrievalServiceFixture(InfrastructureFixture infrastructure) : IAs
         (await SearchAsync(client, slug, q)).Any(r => r!["text"]!.GetValue<string>().Contains(text, StringComparison.OrdinalIgnoreCase));
 
     public async Task<long> StoredChunksAsync(string slug) =>
-        await Service<CreatorChat.Retrieval.Infrastructure.VectorStores.IVectorStore>().CountAsync(slug, CancellationToken.None);
+        await (await Service<CreatorChat.Retrieval.Infrastructure.VectorStores.VectorSpaceCatalog>().GetAsync(CancellationToken.None)).Active.Store.CountAsync(slug, CancellationToken.None);
 }
 
 public sealed class RetrievalFactory(IReadOnlyDictionary<string, string?> configuration, Func<HttpMessageHandler> creatorHandler)

@@ -190,7 +190,7 @@ public static class RetrievalQualityBenchmark
     private static async Task TuneFusionAsync(
         IServiceProvider services, string creator, IReadOnlyList<QualityQuestion> questions, RankFusion current, Action<string> line, CancellationToken cancellationToken)
     {
-        var store = services.GetRequiredService<IVectorStore>();
+        var store = (await services.GetRequiredService<VectorSpaceCatalog>().GetAsync(cancellationToken)).Active.Store;
         var embedder = services.GetRequiredService<Embedder>();
         var repository = services.GetRequiredService<CreatorChat.Retrieval.Infrastructure.Data.KnowledgeRepository>();
         var generations = (await repository.ActiveGenerationsAsync(creator, cancellationToken)).ToHashSet();
