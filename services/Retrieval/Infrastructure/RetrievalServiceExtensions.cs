@@ -1,6 +1,4 @@
 using CreatorChat.ServiceDefaults.Http;
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using CreatorChat.Retrieval.Infrastructure.Creators;
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
@@ -12,8 +10,6 @@ using CreatorChat.ServiceDefaults.Data;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using OpenAI;
-using OpenAI.Embeddings;
 
 namespace CreatorChat.Retrieval.Infrastructure;
 
@@ -103,19 +99,8 @@ public static class RetrievalServiceExtensions
                 .WithResilienceOptions(EmbeddingConnection.Name);
             inner = sp => Remote(sp, connection);
             other = (sp, space) => space.Model == connection.Model ? Remote(sp, connection with { Dimensions = space.Dimensions }) : EmbeddingModels.Offline(space);
-            IEmbeddingGenerator<string, Embedding<float>> Remote(IServiceProvider sp, EmbeddingConnection connection)
-            {
-                var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(EmbeddingConnection.Name);
-                var client = new EmbeddingClient(connection.Model, new ApiKeyCredential(connection.Key ?? "unused"), new OpenAIClientOptions
-                {
-                    Endpoint = connection.Endpoint,
-                    Transport = new HttpClientPipelineTransport(http),
-                    RetryPolicy = new ClientRetryPolicy(maxRetries: 0), // OpenAIEmbeddingGenerator retries, honouring Retry-After
-                    NetworkTimeout = TimeSpan.FromSeconds(100),
-                });
-                return new OpenAIEmbeddingGenerator(
-                    client, connection, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OpenAIEmbeddingGenerator>>());
-            }
+            IEmbeddingGenerator<string, Embedding<float>> Remote(IServiceProvider sp, EmbeddingConnection connection) =>
+                OpenAIEmbeddings.Create(sp.GetRequiredService<IHttpClientFactory>().CreateClient(EmbeddingConnection.Name), connection, options);
         }
 
         static IEmbeddingGenerator<string, Embedding<float>> Pipeline(IServiceProvider sp, IEmbeddingGenerator<string, Embedding<float>> generator) =>

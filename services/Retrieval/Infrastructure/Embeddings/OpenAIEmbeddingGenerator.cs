@@ -1,6 +1,7 @@
 using System.ClientModel;
-using System.Globalization;
+using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
+using OpenAI;
 using OpenAI.Embeddings;
 
 namespace CreatorChat.Retrieval.Infrastructure.Embeddings;
@@ -16,67 +17,64 @@ public sealed record OpenAIEmbeddingOptions
     /// <summary>Requests in flight at once from this replica, so one big upload does not trip the provider's rate limit.</summary>
     public int MaxConcurrency { get; init; } = 2;
 
-    /// <summary>Attempts per batch when the provider answers 429, 408 or 5xx.</summary>
+    /// <summary>Attempts per request when the provider answers 408, 429 or 5xx (the OpenAI client's retry policy, which honours Retry-After).</summary>
     public int MaxAttempts { get; init; } = 6;
-
-    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Longest wait honoured from a Retry-After header; a longer one fails the batch instead of hanging a job.</summary>
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>
-/// <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/> over any OpenAI-compatible embeddings endpoint (the
-/// Microsoft.Extensions.AI.OpenAI adapter is not available here). Splits large inputs into batches,
-/// limits concurrency, and backs off on rate limits honouring <c>retry-after-ms</c> / <c>Retry-After</c>.
+/// Any OpenAI-compatible embeddings endpoint as an <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/>: the OpenAI
+/// SDK's <see cref="EmbeddingClient"/> over the service's resilient <see cref="HttpClient"/>, adapted by
+/// Microsoft.Extensions.AI.OpenAI (<c>AsIEmbeddingGenerator</c>), with our <see cref="BatchingEmbeddingGenerator"/> in front.
 /// </summary>
-public sealed partial class OpenAIEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+public static class OpenAIEmbeddings
 {
-    private readonly EmbeddingClient _client;
-    private readonly EmbeddingConnection _connection;
-    private readonly OpenAIEmbeddingOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger _logger;
-    private readonly SemaphoreSlim _concurrency;
-    private readonly EmbeddingGeneratorMetadata _metadata;
-
-    public OpenAIEmbeddingGenerator(
-        EmbeddingClient client, EmbeddingConnection connection, OpenAIEmbeddingOptions options, TimeProvider timeProvider, ILogger<OpenAIEmbeddingGenerator> logger)
+    public static IEmbeddingGenerator<string, Embedding<float>> Create(HttpClient http, EmbeddingConnection connection, OpenAIEmbeddingOptions options)
     {
-        _client = client;
-        _connection = connection;
-        _options = options;
-        _timeProvider = timeProvider;
-        _logger = logger;
-        _concurrency = new SemaphoreSlim(Math.Max(1, options.MaxConcurrency));
-        _metadata = new EmbeddingGeneratorMetadata("openai-compatible", connection.Endpoint, connection.Model, connection.Dimensions);
+        var client = new EmbeddingClient(connection.Model, new ApiKeyCredential(connection.Key ?? "unused"), new OpenAIClientOptions
+        {
+            Endpoint = connection.Endpoint,
+            Transport = new HttpClientPipelineTransport(http),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: Math.Max(0, options.MaxAttempts - 1)),
+            NetworkTimeout = TimeSpan.FromSeconds(100),
+        });
+        return new BatchingEmbeddingGenerator(client.AsIEmbeddingGenerator(connection.Dimensions), options);
     }
+}
 
-    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
-        IEnumerable<string> values, Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+/// <summary>
+/// Splits large inputs into requests of at most <see cref="OpenAIEmbeddingOptions.MaxBatchInputs"/> inputs and
+/// <see cref="OpenAIEmbeddingOptions.MaxBatchChars"/> characters, at most <see cref="OpenAIEmbeddingOptions.MaxConcurrency"/>
+/// in flight per replica, and puts the results back in input order.
+/// </summary>
+public sealed class BatchingEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner, OpenAIEmbeddingOptions options)
+    : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
+{
+    private readonly SemaphoreSlim _concurrency = new(Math.Max(1, options.MaxConcurrency));
+
+    public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values, Microsoft.Extensions.AI.EmbeddingGenerationOptions? generationOptions = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
         var inputs = values.ToList();
-        var batches = Batches(inputs).ToList();
         var results = new Embedding<float>[inputs.Count];
-
-        await Task.WhenAll(batches.Select(async batch =>
+        await Task.WhenAll(Batches(inputs).Select(async batch =>
         {
-            var embeddings = await EmbedBatchAsync(inputs.GetRange(batch.Offset, batch.Count), cancellationToken);
-            foreach (var embedding in embeddings)
+            await _concurrency.WaitAsync(cancellationToken);
+            try
             {
-                results[batch.Offset + embedding.Index] = new Embedding<float>(embedding.ToFloats())
+                var embeddings = await base.GenerateAsync(inputs.GetRange(batch.Offset, batch.Count), generationOptions, cancellationToken);
+                if (embeddings.Count != batch.Count)
                 {
-                    ModelId = _connection.Model,
-                    CreatedAt = _timeProvider.GetUtcNow(),
-                };
+                    throw new InvalidOperationException($"The embedding service returned {embeddings.Count} embeddings for {batch.Count} inputs.");
+                }
+
+                embeddings.CopyTo(results, batch.Offset);
+            }
+            finally
+            {
+                _concurrency.Release();
             }
         }));
-
-        if (results.Any(r => r is null))
-        {
-            throw new InvalidOperationException("The embedding service returned fewer embeddings than inputs.");
-        }
 
         return new GeneratedEmbeddings<Embedding<float>>(results);
     }
@@ -88,7 +86,7 @@ public sealed partial class OpenAIEmbeddingGenerator : IEmbeddingGenerator<strin
         for (var i = 0; i < inputs.Count; i++)
         {
             var length = inputs[i].Length;
-            if (i > start && (i - start >= _options.MaxBatchInputs || chars + length > _options.MaxBatchChars))
+            if (i > start && (i - start >= options.MaxBatchInputs || chars + length > options.MaxBatchChars))
             {
                 yield return (start, i - start);
                 start = i;
@@ -104,76 +102,13 @@ public sealed partial class OpenAIEmbeddingGenerator : IEmbeddingGenerator<strin
         }
     }
 
-    private async Task<OpenAIEmbeddingCollection> EmbedBatchAsync(List<string> batch, CancellationToken cancellationToken)
+    protected override void Dispose(bool disposing)
     {
-        var request = new OpenAI.Embeddings.EmbeddingGenerationOptions { Dimensions = _connection.Dimensions };
-        for (var attempt = 1; ; attempt++)
+        if (disposing)
         {
-            await _concurrency.WaitAsync(cancellationToken);
-            TimeSpan delay;
-            try
-            {
-                var response = await _client.GenerateEmbeddingsAsync(batch, request, cancellationToken);
-                return response.Value;
-            }
-            catch (ClientResultException ex) when (IsTransient(ex.Status) && attempt < _options.MaxAttempts)
-            {
-                delay = RetryDelay(ex, attempt);
-                LogRetry(_logger, ex.Status, delay, attempt, batch.Count);
-            }
-            finally
-            {
-                _concurrency.Release();
-            }
-
-            await Task.Delay(delay, _timeProvider, cancellationToken);
-        }
-    }
-
-    private static bool IsTransient(int status) => status is 0 or 408 or 429 or >= 500;
-
-    private TimeSpan RetryDelay(ClientResultException ex, int attempt)
-    {
-        var headers = ex.GetRawResponse()?.Headers;
-        if (headers is not null)
-        {
-            if (headers.TryGetValue("retry-after-ms", out var ms) &&
-                double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 0)
-            {
-                return Clamp(TimeSpan.FromMilliseconds(milliseconds));
-            }
-
-            if (headers.TryGetValue("Retry-After", out var retryAfter))
-            {
-                if (double.TryParse(retryAfter, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
-                {
-                    return Clamp(TimeSpan.FromSeconds(seconds));
-                }
-
-                if (DateTimeOffset.TryParse(retryAfter, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-                {
-                    return Clamp(at - _timeProvider.GetUtcNow());
-                }
-            }
+            _concurrency.Dispose();
         }
 
-        // Exponential backoff with full jitter.
-        var ceiling = _options.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
-        return Clamp(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling));
+        base.Dispose(disposing);
     }
-
-    private TimeSpan Clamp(TimeSpan delay) =>
-        delay < TimeSpan.Zero ? TimeSpan.Zero : delay > _options.MaxDelay ? _options.MaxDelay : delay;
-
-    public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is not null ? null
-        : serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata
-        : serviceType == typeof(EmbeddingClient) ? _client
-        : serviceType.IsInstanceOfType(this) ? this
-        : null;
-
-    public void Dispose() => _concurrency.Dispose();
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedding request failed with HTTP {Status}; retrying in {Delay} (attempt {Attempt}, {Inputs} inputs)")]
-    private static partial void LogRetry(ILogger logger, int status, TimeSpan delay, int attempt, int inputs);
 }
