@@ -31,43 +31,8 @@ public sealed class OpenAIEmbeddingGeneratorTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    // Answers like OpenAI: float or base64 vectors, data in input order with its "index".
-    private Task<CannedResponse> AnswerAsync(RecordedRequest request)
-    {
-        if (_failures.TryDequeue(out var failure))
-        {
-            return Task.FromResult(failure);
-        }
-
-        var body = JsonNode.Parse(request.Body)!;
-        var inputs = body["input"]!.AsArray().Select(i => i!.GetValue<string>()).ToList();
-        var dimensions = body["dimensions"]?.GetValue<int>() ?? 64;
-        var base64 = body["encoding_format"]?.GetValue<string>() == "base64";
-        var generator = new HashingEmbeddingGenerator(dimensions);
-        var data = new JsonArray();
-        for (var i = 0; i < inputs.Count; i++)
-        {
-            var vector = generator.Embed(inputs[i]);
-            for (var d = 0; d < vector.Length; d++)
-            {
-                vector[d] *= 3; // not normalised: the Embedder must normalise
-            }
-
-            JsonNode embedding = base64
-                ? JsonValue.Create(Convert.ToBase64String(MemoryMarshal.AsBytes(vector.AsSpan())))
-                : new JsonArray(vector.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
-            data.Add(new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = embedding });
-        }
-
-        var response = new JsonObject
-        {
-            ["object"] = "list",
-            ["data"] = data,
-            ["model"] = body["model"]!.GetValue<string>(),
-            ["usage"] = new JsonObject { ["prompt_tokens"] = inputs.Count, ["total_tokens"] = inputs.Count },
-        };
-        return Task.FromResult(CannedResponse.Json(response.ToJsonString()));
-    }
+    private Task<CannedResponse> AnswerAsync(RecordedRequest request) =>
+        Task.FromResult(_failures.TryDequeue(out var failure) ? failure : EmbeddingsApi.Answer(request));
 
     // What the service registers for ConnectionStrings:embeddings, over a plain HttpClient.
     private IEmbeddingGenerator<string, Embedding<float>> Generator(int? dimensions = 64, OpenAIEmbeddingOptions? options = null)

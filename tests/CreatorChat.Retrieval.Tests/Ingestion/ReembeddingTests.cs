@@ -238,3 +238,53 @@ public sealed class ModelRollbackTests(ModelChangeFixture service) : IClassFixtu
     }
 
 }
+
+/// <summary>From the offline model to an OpenAI-compatible one (a loopback server speaking the embeddings API), in its own database.</summary>
+[Collection(RetrievalCollection.Name)]
+public sealed class RemoteModelChangeTests(ModelChangeFixture service) : IClassFixture<ModelChangeFixture>, IAsyncLifetime
+{
+    private static readonly TimeSpan Long = TimeSpan.FromMinutes(1);
+    private readonly Guid _owner = Guid.NewGuid();
+    private RecordingServer _provider = null!;
+
+    public async Task InitializeAsync() => _provider = await RecordingServer.StartAsync(request => Task.FromResult(EmbeddingsApi.Answer(request)));
+
+    public async Task DisposeAsync() => await _provider.DisposeAsync();
+
+    private HttpClient Owner => service.Client(service.UserToken(_owner));
+
+    [Fact]
+    public async Task Stored_passages_move_from_the_offline_model_to_an_OpenAI_compatible_one()
+    {
+        await service.RestartAsync(new Dictionary<string, string?> { ["Retrieval:Embeddings:Model"] = "lexical" });
+        var slug = await service.CreateCreatorAsync(_owner);
+        await RetrievalServiceFixture.PostVideoAsync(Owner, slug, "bread", "Bread", Transcripts.Srt(Transcripts.Bread));
+        await RetrievalServiceFixture.PostVideoAsync(Owner, slug, "steak", "Steak", Transcripts.Srt(Transcripts.Searing));
+        var repository = service.Service<KnowledgeRepository>();
+        while (await repository.ClaimNextAsync("live-replica", Long, CancellationToken.None) is { } claimed)
+        {
+            await service.Service<IngestionWorker>().RunAsync(claimed, CancellationToken.None);
+        }
+
+        await service.RestartAsync(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:embeddings"] = $"Endpoint={_provider.Url}v1;Key=sk-test;Model=text-embedding-3-small;Dimensions=96",
+        });
+        var catalog = service.Service<VectorSpaceCatalog>();
+        var during = await catalog.RefreshAsync(CancellationToken.None);
+        Assert.Equal(new EmbeddingSpace("text-embedding-3-small", 96), during.Building!.Space);
+        Assert.Equal("steak", (await RetrievalServiceFixture.SearchAsync(Owner, slug, "cast iron steak"))[0]!["video_id"]!.GetValue<string>());
+        Assert.Empty(_provider.Requests); // searches still embed with the offline model
+
+        Assert.Equal(SwitchOutcome.Switched, await service.Service<ReembeddingWorker>().RunOnceAsync("live-replica", CancellationToken.None));
+
+        var after = await catalog.RefreshAsync(CancellationToken.None);
+        Assert.Equal(new EmbeddingSpace("text-embedding-3-small", 96), after.Active.Space);
+        var sent = _provider.Requests.SelectMany(r => System.Text.Json.Nodes.JsonNode.Parse(r.Body)!["input"]!.AsArray().Select(i => i!.GetValue<string>())).ToList();
+        Assert.Contains(sent, text => text.StartsWith("Steak\n\n", StringComparison.Ordinal) && text.Contains("cast iron", StringComparison.Ordinal));
+        Assert.All(_provider.Requests, r => Assert.Equal(96, System.Text.Json.Nodes.JsonNode.Parse(r.Body)!["dimensions"]!.GetValue<int>()));
+        var requestsBefore = _provider.Requests.Count;
+        Assert.Equal("steak", (await RetrievalServiceFixture.SearchAsync(Owner, slug, "cast iron steak"))[0]!["video_id"]!.GetValue<string>());
+        Assert.Equal(requestsBefore + 1, _provider.Requests.Count); // the query, now embedded by the provider
+    }
+}

@@ -66,6 +66,7 @@ public sealed partial class VectorSpaceCatalog(
     private volatile VectorSpaceState? _state;
     private long _readAt;
     private bool _registered;
+    private long _registeredAt;
 
     public string Kind => stores.Kind;
 
@@ -96,12 +97,17 @@ public sealed partial class VectorSpaceCatalog(
                 return fresh; // another caller read it meanwhile
             }
 
+            // Registered once; again (at most every half minute) while the configured model is neither active nor being
+            // built, e.g. after a replica of the previous configuration restarted and abandoned this one's space.
             var configured = await models.Configured.GetSpaceAsync(cancellationToken);
-            if (!_registered)
+            var orphaned = _state is { } last && last.Active.Space != configured && last.Building?.Space != configured &&
+                           timeProvider.GetElapsedTime(_registeredAt) > TimeSpan.FromSeconds(30);
+            if (!_registered || orphaned)
             {
                 var existing = await repository.AnyAsync(cancellationToken) ? null : await stores.Create(stores.FirstCollection).FindCollectionAsync(cancellationToken);
                 await repository.RegisterAsync(stores.FirstCollection, existing, configured, _started, cancellationToken);
                 _registered = true;
+                _registeredAt = timeProvider.GetTimestamp();
             }
 
             var rows = await repository.ListLiveAsync(cancellationToken);
