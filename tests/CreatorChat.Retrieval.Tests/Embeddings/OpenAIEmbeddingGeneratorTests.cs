@@ -1,14 +1,13 @@
 using System.ClientModel;
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using CreatorChat.Retrieval.Infrastructure;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
 using CreatorChat.Retrieval.Tests.Support;
-using CreatorChat.Retrieval.Infrastructure;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.AI;
 using OpenAI.Embeddings;
 
 namespace CreatorChat.Retrieval.Tests.Embeddings;
