@@ -16,7 +16,7 @@ namespace CreatorChat.Retrieval.Tests.Embeddings;
 /// The OpenAI-compatible embedder (the OpenAI SDK through Microsoft.Extensions.AI.OpenAI, our batching in front) against a
 /// loopback Kestrel server that speaks the OpenAI embeddings API, as the provider would.
 /// </summary>
-public sealed class OpenAIEmbeddingGeneratorTests : IAsyncLifetime
+public sealed class OpenAIEmbeddingsTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<CannedResponse> _failures = new();
     private readonly HttpClient _http = new();
