@@ -21,9 +21,11 @@ const string usage =
                   --queries 300                  timed queries per size
                   --no-ingestion                 skip the 82-file ingestion (search latency and memory only)
                   --output FILE                  also write the Markdown report to FILE
-      retrieval-quality  recall@1/@5 and MRR of lexical, semantic and hybrid search on the HF-course question set
+      retrieval-quality  recall@1/@5 and MRR of lexical, semantic and hybrid search on the HF-course question set, and the
+                  hit rate of chat's answers on the same questions
                   (tools/CreatorChat.Benchmarks/RetrievalQuality), fusion tuned and confidence fitted on its dev split
                   --models arctic-xs,minilm      offline embedding models to compare
+                  --no-chat                      skip the chat answers' hit rate (asks every question through the platform)
                   --output FILE                  also write the Markdown report to FILE
     """;
 

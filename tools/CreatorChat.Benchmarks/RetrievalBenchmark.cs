@@ -223,7 +223,7 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
         var repository = services.GetRequiredService<KnowledgeRepository>();
         var worker = services.GetRequiredService<IngestionWorker>();
         var concurrency = services.GetRequiredService<IngestionOptions>().Concurrency;
-        await services.GetRequiredService<VectorCollectionGate>().EnsureAsync(cancellationToken);
+        await services.GetRequiredService<VectorSpaceCatalog>().GetAsync(cancellationToken);
 
         var clock = Stopwatch.StartNew();
         foreach (var file in files)
@@ -317,7 +317,7 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
 
     private async Task MeasureStoreAsync(IServiceProvider services, List<CaptionFile> files, CancellationToken cancellationToken)
     {
-        var store = services.GetRequiredService<EmbeddedVectorStore>();
+        var store = (EmbeddedVectorStore)(await services.GetRequiredService<VectorSpaceCatalog>().GetAsync(cancellationToken)).Active.Store;
         var embedder = services.GetRequiredService<Embedder>();
         var search = services.GetRequiredService<SearchOptions>();
         var random = new Random(7);

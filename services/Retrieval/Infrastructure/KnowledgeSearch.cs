@@ -35,7 +35,7 @@ public sealed record SearchOutcome(long KnowledgeVersion, IReadOnlyList<SearchRe
 /// or its new chunks, never both or a half-written mix.
 /// </summary>
 public sealed class KnowledgeSearch(
-    KnowledgeRepository repository, Embedder embedder, IVectorStore store, VectorCollectionGate gate, RetrievalTelemetry telemetry, SearchOptions options)
+    KnowledgeRepository repository, VectorSpaceCatalog catalog, RetrievalTelemetry telemetry, SearchOptions options)
 {
     public Task<SearchOutcome> SearchAsync(string creatorId, string query, int k, CancellationToken cancellationToken) =>
         SearchAsync(creatorId, query, k, options.Mode, cancellationToken);
@@ -54,19 +54,31 @@ public sealed class KnowledgeSearch(
             return new SearchOutcome(knowledge.Version, []);
         }
 
-        await gate.EnsureAsync(cancellationToken);
-        var vector = await embedder.EmbedQueryAsync(query, cancellationToken);
+        // The active space's vectors with its own model, also while a re-embedding fills the next one. A space whose
+        // model does not run here (a remote model no longer configured) still has its BM25 terms.
+        var space = (await catalog.GetAsync(cancellationToken)).Active;
+        float[] vector;
+        if (space.Embedder is { } embedder)
+        {
+            vector = await embedder.EmbedQueryAsync(query, cancellationToken);
+        }
+        else
+        {
+            vector = new float[space.Space.Dimensions];
+            mode = SearchMode.Lexical;
+        }
+
         var terms = LexicalAnalyzer.ContentTerms(query).Distinct(StringComparer.Ordinal).ToList();
 
         // Over-fetch: duplicates of better hits are dropped below.
-        var matches = await store.SearchAsync(
+        var matches = await space.Store.SearchAsync(
             new VectorQuery(creatorId, vector, (k * 3) + 5, -1f, generations.ToHashSet()) { Mode = mode, Terms = Bm25.Query(query), Fusion = options.Fusion },
             cancellationToken);
         var results = SearchResults.Deduplicate(matches, k)
             .Select(m => SearchResults.ToResult(m, options.Confidence.Estimate(m.Similarity, SearchConfidence.CoverageOf(terms, m.Payload))))
             .ToList();
 
-        telemetry.Searched(store.Kind, Stopwatch.GetElapsedTime(started));
+        telemetry.Searched(catalog.Kind, Stopwatch.GetElapsedTime(started));
         activity?.SetTag("creatorchat.results", results.Count);
         return new SearchOutcome(knowledge.Version, results);
     }

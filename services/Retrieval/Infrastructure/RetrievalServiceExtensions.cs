@@ -1,6 +1,4 @@
 using CreatorChat.ServiceDefaults.Http;
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using CreatorChat.Retrieval.Infrastructure.Creators;
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
@@ -12,8 +10,6 @@ using CreatorChat.ServiceDefaults.Data;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using OpenAI;
-using OpenAI.Embeddings;
 
 namespace CreatorChat.Retrieval.Infrastructure;
 
@@ -23,7 +19,7 @@ public static class RetrievalServiceExtensions
     /// Everything retrieval runs on. Configuration (all optional):
     /// <c>ConnectionStrings:embeddings</c> (OpenAI-compatible embeddings; else the offline embedder),
     /// <c>ConnectionStrings:qdrant_http</c> (Qdrant; else the embedded store),
-    /// <c>Retrieval:Embeddings:Dimensions</c>, <c>Retrieval:VectorStore:*</c>, <c>Retrieval:Ingestion:*</c>,
+    /// <c>Retrieval:Embeddings:Dimensions</c>, <c>Retrieval:VectorStore:*</c>, <c>Retrieval:Ingestion:*</c>, <c>Retrieval:Reembedding:*</c>,
     /// <c>Retrieval:Search:*</c>, <c>Retrieval:Chunking:*</c>, <c>Retrieval:Creators:*</c>, <c>Retrieval:Reporting:*</c>.
     /// </summary>
     public static IHostApplicationBuilder AddRetrieval(this IHostApplicationBuilder builder)
@@ -48,7 +44,9 @@ public static class RetrievalServiceExtensions
         AddEmbeddings(builder);
         AddVectorStore(builder);
 
-        services.AddSingleton<VectorCollectionGate>();
+        services.AddSingleton(Options<ReembeddingOptions>("Retrieval:Reembedding"));
+        services.AddSingleton<EmbeddingSpaceRepository>();
+        services.AddSingleton<VectorSpaceCatalog>();
         services.AddSingleton<KnowledgeChangedSignal>();
         services.AddSingleton<KnowledgeNotifier>();
         services.AddSingleton<IngestionProcessor>();
@@ -56,12 +54,14 @@ public static class RetrievalServiceExtensions
         services.AddSingleton<KnowledgeSearch>();
         services.AddSingleton<IngestionWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestionWorker>());
+        services.AddSingleton<ReembeddingWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReembeddingWorker>());
         services.AddSingleton<KnowledgeCountReporter>();
         services.AddHostedService(sp => sp.GetRequiredService<KnowledgeCountReporter>());
 
         services.AddExceptionHandler<RetrievalExceptionHandler>();
         services.AddHealthChecks().Add(new HealthCheckRegistration(
-            "vector-store", sp => new VectorStoreHealthCheck(sp.GetRequiredService<VectorCollectionGate>()),
+            "vector-store", sp => new VectorSpaceHealthCheck(sp.GetRequiredService<VectorSpaceCatalog>()),
             HealthStatus.Unhealthy, [HealthTags.Ready], TimeSpan.FromSeconds(10)));
         return builder;
     }
@@ -75,6 +75,7 @@ public static class RetrievalServiceExtensions
     {
         var connectionString = builder.Configuration.GetConnectionString(EmbeddingConnection.Name);
         Func<IServiceProvider, IEmbeddingGenerator<string, Embedding<float>>> inner;
+        Func<IServiceProvider, EmbeddingSpace, IEmbeddingGenerator<string, Embedding<float>>?> other = (_, space) => EmbeddingModels.Offline(space);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             var name = builder.Configuration.GetValue("Retrieval:Embeddings:Model", DefaultOfflineModel)!;
@@ -96,25 +97,21 @@ public static class RetrievalServiceExtensions
             var options = builder.Configuration.GetSection("Retrieval:Embeddings").Get<OpenAIEmbeddingOptions>() ?? new OpenAIEmbeddingOptions();
             builder.Services.AddHttpClient(EmbeddingConnection.Name, client => client.Timeout = Timeout.InfiniteTimeSpan)
                 .WithResilienceOptions(EmbeddingConnection.Name);
-            inner = sp =>
-            {
-                var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(EmbeddingConnection.Name);
-                var client = new EmbeddingClient(connection.Model, new ApiKeyCredential(connection.Key ?? "unused"), new OpenAIClientOptions
-                {
-                    Endpoint = connection.Endpoint,
-                    Transport = new HttpClientPipelineTransport(http),
-                    RetryPolicy = new ClientRetryPolicy(maxRetries: 0), // OpenAIEmbeddingGenerator retries, honouring Retry-After
-                    NetworkTimeout = TimeSpan.FromSeconds(100),
-                });
-                return new OpenAIEmbeddingGenerator(
-                    client, connection, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OpenAIEmbeddingGenerator>>());
-            };
+            inner = sp => Remote(sp, connection);
+            other = (sp, space) => space.Model == connection.Model ? Remote(sp, connection with { Dimensions = space.Dimensions }) : EmbeddingModels.Offline(space);
+            IEmbeddingGenerator<string, Embedding<float>> Remote(IServiceProvider sp, EmbeddingConnection connection) =>
+                OpenAIEmbeddings.Create(sp.GetRequiredService<IHttpClientFactory>().CreateClient(EmbeddingConnection.Name), connection, options);
         }
 
-        builder.Services.AddSingleton(sp => new EmbeddingGeneratorBuilder<string, Embedding<float>>(inner(sp))
-            .UseOpenTelemetry(sp.GetService<ILoggerFactory>(), RetrievalTelemetry.Name)
-            .Build(sp));
+        static IEmbeddingGenerator<string, Embedding<float>> Pipeline(IServiceProvider sp, IEmbeddingGenerator<string, Embedding<float>> generator) =>
+            new EmbeddingGeneratorBuilder<string, Embedding<float>>(generator)
+                .UseOpenTelemetry(sp.GetService<ILoggerFactory>(), RetrievalTelemetry.Name)
+                .Build(sp);
+
+        builder.Services.AddSingleton(sp => Pipeline(sp, inner(sp)));
         builder.Services.AddSingleton<Embedder>();
+        builder.Services.AddSingleton(sp => new EmbeddingModels(
+            sp.GetRequiredService<Embedder>(), space => other(sp, space) is { } generator ? Pipeline(sp, generator) : null));
     }
 
     /// <summary>Chosen on the HF-course question set (tools/CreatorChat.Benchmarks retrieval-quality): see the README.</summary>
@@ -127,17 +124,16 @@ public static class RetrievalServiceExtensions
         {
             var options = builder.Configuration.GetSection("Retrieval:VectorStore").Get<EmbeddedVectorStoreOptions>() ?? new EmbeddedVectorStoreOptions();
             builder.Services.AddSingleton(options);
-            builder.Services.AddSingleton<EmbeddedVectorStore>(sp => new EmbeddedVectorStore(
-                sp.GetRequiredService<NpgsqlDataSource>(), options, sp.GetRequiredService<ILogger<EmbeddedVectorStore>>()));
-            builder.Services.AddSingleton<IVectorStore>(sp => sp.GetRequiredService<EmbeddedVectorStore>());
+            builder.Services.AddSingleton(sp => new VectorStoreFactory("embedded", options.Collection, collection => new EmbeddedVectorStore(
+                sp.GetRequiredService<NpgsqlDataSource>(), options with { Collection = collection }, sp.GetRequiredService<ILogger<EmbeddedVectorStore>>())));
         }
         else
         {
             var connection = QdrantConnection.Parse(connectionString);
             var options = builder.Configuration.GetSection("Retrieval:VectorStore").Get<QdrantVectorStoreOptions>() ?? new QdrantVectorStoreOptions();
             builder.Services.AddHttpClient("qdrant", connection.Configure).WithResilienceOptions("qdrant");
-            builder.Services.AddSingleton<IVectorStore>(sp =>
-                new QdrantVectorStore(sp.GetRequiredService<IHttpClientFactory>().CreateClient("qdrant"), options));
+            builder.Services.AddSingleton(sp => new VectorStoreFactory("qdrant", options.Collection, collection =>
+                new QdrantVectorStore(sp.GetRequiredService<IHttpClientFactory>().CreateClient("qdrant"), options with { Collection = collection })));
         }
     }
 }

@@ -82,6 +82,9 @@ public enum ActivationOutcome
 
     /// <summary>This replica no longer holds the job (its lease expired and another replica took it).</summary>
     LeaseLost,
+
+    /// <summary>The active embedding space does not hold the job's chunks (it changed while the job ran): the job runs again.</summary>
+    NotWritten,
 }
 
 public sealed record ActivationResult(ActivationOutcome Outcome, KnowledgeState? Knowledge);

@@ -55,8 +55,23 @@ public class RetrievalServiceFixture(InfrastructureFixture infrastructure) : IAs
             configuration[key] = value;
         }
 
+        _configuration = configuration;
         Retrieval = new RetrievalFactory(configuration, () => CreatorService.Server.CreateHandler());
         return Task.CompletedTask;
+    }
+
+    private Dictionary<string, string?> _configuration = [];
+
+    /// <summary>Stops the retrieval service and starts it again on the same database, with <paramref name="changes"/> to its configuration.</summary>
+    public async Task RestartAsync(IReadOnlyDictionary<string, string?> changes)
+    {
+        await Retrieval.DisposeAsync();
+        foreach (var (key, value) in changes)
+        {
+            _configuration[key] = value;
+        }
+
+        Retrieval = new RetrievalFactory(new Dictionary<string, string?>(_configuration), () => CreatorService.Server.CreateHandler());
     }
 
     public virtual async Task DisposeAsync()
@@ -114,7 +129,7 @@ public class RetrievalServiceFixture(InfrastructureFixture infrastructure) : IAs
         (await SearchAsync(client, slug, q)).Any(r => r!["text"]!.GetValue<string>().Contains(text, StringComparison.OrdinalIgnoreCase));
 
     public async Task<long> StoredChunksAsync(string slug) =>
-        await Service<CreatorChat.Retrieval.Infrastructure.VectorStores.IVectorStore>().CountAsync(slug, CancellationToken.None);
+        await (await Service<CreatorChat.Retrieval.Infrastructure.VectorStores.VectorSpaceCatalog>().GetAsync(CancellationToken.None)).Active.Store.CountAsync(slug, CancellationToken.None);
 }
 
 public sealed class RetrievalFactory(IReadOnlyDictionary<string, string?> configuration, Func<HttpMessageHandler> creatorHandler)

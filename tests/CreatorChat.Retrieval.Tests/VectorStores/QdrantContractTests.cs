@@ -119,6 +119,37 @@ public sealed class QdrantContractTests : IAsyncLifetime
     }
 
     [RequiresQdrantSpecFact]
+    public async Task Re_embedding_reads_pages_of_a_generation_and_drops_a_retired_collection_with_documented_operations()
+    {
+        var store = Store(batch: 100);
+        var (g1, g2) = (Guid.NewGuid(), Guid.NewGuid());
+        Assert.Null(await store.FindCollectionAsync(CancellationToken.None));
+        await store.EnsureCollectionAsync(Space, CancellationToken.None);
+        await store.UpsertAsync(Enumerable.Range(0, 250).Select(i => Record("maya", i < 230 ? "v" : "w", i % 5 == 0 ? g2 : g1, i, null, 1, 0, 0, i)).ToList(),
+            CancellationToken.None);
+        _server.Clear();
+
+        var found = await store.FindCollectionAsync(CancellationToken.None);
+        var read = await store.ReadAsync("maya", "v", g1, CancellationToken.None);
+        await store.DropCollectionAsync(CancellationToken.None);
+        await store.DropCollectionAsync(CancellationToken.None); // already gone: Qdrant answers 404, which is fine
+
+        Assert.Equal(Space, found);
+        var expected = Enumerable.Range(0, 230).Where(i => i % 5 != 0).ToList();
+        Assert.Equal(expected, read.Select(c => c.Sequence));
+        Assert.Equal($"Text {expected[7]}", read[7].Payload.Text);
+        Assert.Equal(expected[7] * 10.25, read[7].Payload.StartSeconds);
+        var operations = _server.Requests.Select(r => Check(r).OperationId).ToList();
+        Assert.Equal(["collection_exists", "get_collection", "scroll_points", "scroll_points", "delete_collection", "delete_collection"], operations);
+        var scroll = JsonNode.Parse(_server.Requests[2].Body)!;
+        Assert.Equal(["creator_id", "video_id", "generation"], scroll["filter"]!["must"]!.AsArray().Select(c => c!["key"]!.GetValue<string>()));
+        Assert.False(scroll["with_vector"]!.GetValue<bool>());
+        Assert.NotNull(JsonNode.Parse(_server.Requests[3].Body)!["offset"]); // the second page starts where the first ended
+        Assert.Empty(_qdrant.ResponseErrors);
+        Assert.False(_qdrant.Collections.ContainsKey("chunks"));
+    }
+
+    [RequiresQdrantSpecFact]
     public async Task The_collection_is_created_for_the_embedding_space_with_tenant_and_filter_indexes()
     {
         await Store().EnsureCollectionAsync(Space, CancellationToken.None);
@@ -378,6 +409,31 @@ public sealed class QdrantContractTests : IAsyncLifetime
                         return (JsonNode)point;
                     });
                     result = new JsonObject { ["points"] = new JsonArray(points.ToArray()) };
+                    break;
+                case "scroll_points":
+                    // Points ordered by id; offset is the first id of the page, next_page_offset the first of the next one.
+                    var pageSize = body!["limit"]?.GetValue<int>() ?? 10;
+                    var from = body["offset"]?.GetValue<string>();
+                    var page = Matching(body["filter"]).OrderBy(p => p["id"]!.GetValue<string>(), StringComparer.Ordinal)
+                        .SkipWhile(p => from is not null && string.CompareOrdinal(p["id"]!.GetValue<string>(), from) < 0).Take(pageSize + 1).ToList();
+                    result = new JsonObject
+                    {
+                        ["points"] = new JsonArray(page.Take(pageSize).Select(p => (JsonNode)new JsonObject
+                        {
+                            ["id"] = p["id"]!.DeepClone(),
+                            ["payload"] = body["with_payload"]?.GetValue<bool>() == false ? null : p["payload"]!.DeepClone(),
+                        }).ToArray()),
+                        ["next_page_offset"] = page.Count > pageSize ? page[pageSize]["id"]!.DeepClone() : null,
+                    };
+                    break;
+                case "delete_collection":
+                    if (!Collections.TryRemove(name, out _))
+                    {
+                        return Error(404, $"Not found: Collection `{name}` doesn't exist!", spec, operation);
+                    }
+
+                    Points.Clear(); // the fake keeps the points of one collection
+                    result = true;
                     break;
                 case "count_points":
                     result = new JsonObject { ["count"] = Matching(body!["filter"]).Count() };

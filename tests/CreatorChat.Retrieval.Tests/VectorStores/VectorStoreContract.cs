@@ -200,6 +200,47 @@ public abstract class VectorStoreContract : IAsyncLifetime
     }
 
     [SuiteFact]
+    public async Task Reading_a_generation_returns_its_chunks_in_order_with_their_payloads_and_nothing_else()
+    {
+        var creator = NewCreator();
+        var (old, current) = (Guid.NewGuid(), Guid.NewGuid());
+        var wanted = Enumerable.Range(0, 600).Select(i => Record(creator, "v", current, 599 - i, Unit(1, i, 0), i % 2 == 0 ? null : "https://youtu.be/v")).ToList();
+        await Store.UpsertAsync([.. wanted, Record(creator, "v", old, 0, Unit(1, 0, 0)), Record(creator, "w", current, 0, Unit(1, 0, 0)),
+            Record(NewCreator(), "v", current, 0, Unit(1, 0, 0))], CancellationToken.None);
+
+        var read = await Store.ReadAsync(creator, "v", current, CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(0, 600), read.Select(c => c.Sequence));
+        Assert.Equal(wanted.OrderBy(r => r.Sequence).Select(r => r.Payload), read.Select(c => c.Payload));
+        Assert.Empty(await Store.ReadAsync(creator, "v", Guid.NewGuid(), CancellationToken.None));
+        Assert.Empty(await Store.ReadAsync(NewCreator(), "v", current, CancellationToken.None));
+    }
+
+    [SuiteFact]
+    public async Task A_collection_says_what_it_holds_and_dropping_it_removes_every_chunk()
+    {
+        var other = await CreateStoreAsync(Collection + "_other");
+        Assert.Null(await other.FindCollectionAsync(CancellationToken.None));
+        var otherSpace = new EmbeddingSpace("another-model", 4);
+        await other.EnsureCollectionAsync(otherSpace, CancellationToken.None);
+        var creator = NewCreator();
+        await other.UpsertAsync([Record(creator, "v", Guid.NewGuid(), 0, new float[] { 1, 0, 0, 0 })], CancellationToken.None);
+        await Store.UpsertAsync([Record(creator, "v", Guid.NewGuid(), 0, Unit(1, 0, 0))], CancellationToken.None);
+
+        Assert.Equal(Space, await Store.FindCollectionAsync(CancellationToken.None));
+        Assert.Equal(otherSpace, await other.FindCollectionAsync(CancellationToken.None));
+
+        await other.DropCollectionAsync(CancellationToken.None);
+        await other.DropCollectionAsync(CancellationToken.None); // idempotent
+
+        Assert.Null(await other.FindCollectionAsync(CancellationToken.None));
+        Assert.Equal(1, await Store.CountAsync(creator, CancellationToken.None)); // the other collection is untouched
+        await other.EnsureCollectionAsync(Space, CancellationToken.None); // the name is free again, for any space
+        Assert.Equal(0, await other.CountAsync(creator, CancellationToken.None));
+        await other.DropCollectionAsync(CancellationToken.None);
+    }
+
+    [SuiteFact]
     public async Task Vectors_of_the_wrong_length_are_refused()
     {
         var creator = NewCreator();

@@ -156,8 +156,11 @@ public sealed class KnowledgeRepository(NpgsqlDataSource dataSource, TimeProvide
         return updated == 1;
     }
 
-    /// <summary>Gives a job back (graceful shutdown): queued again at once, and the interrupted attempt does not count.</summary>
-    public async Task ReleaseAsync(Guid jobId, string leaseOwner, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives a job back (graceful shutdown, or the embedding space changed under it): queued again after
+    /// <paramref name="delay"/> (at once by default), and the interrupted attempt does not count.
+    /// </summary>
+    public async Task ReleaseAsync(Guid jobId, string leaseOwner, CancellationToken cancellationToken, TimeSpan delay = default)
     {
         var now = timeProvider.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -165,10 +168,10 @@ public sealed class KnowledgeRepository(NpgsqlDataSource dataSource, TimeProvide
         var released = await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE ingestion_jobs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, attempts = GREATEST(attempts - 1, 0),
-                                      run_after = @Now, updated_at = @Now
+                                      run_after = @RunAfter, updated_at = @Now
             WHERE id = @Id AND lease_owner = @Owner AND status = 'running'
             """,
-            new { Id = jobId, Owner = leaseOwner, Now = now }, transaction, cancellationToken: cancellationToken));
+            new { Id = jobId, Owner = leaseOwner, Now = now, RunAfter = now + delay }, transaction, cancellationToken: cancellationToken));
         if (released == 1)
         {
             await MarkVideoAsync(connection, transaction, jobId, VideoStatus.Queued, null, now, cancellationToken);
@@ -284,6 +287,20 @@ public sealed class KnowledgeRepository(NpgsqlDataSource dataSource, TimeProvide
             await AddCleanupAsync(connection, transaction, job.CreatorId, job.VideoId, [jobId], now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new ActivationResult(ActivationOutcome.Superseded, null);
+        }
+
+        // The active embedding space must hold the job's chunks (not so when a re-embedding switched spaces while the
+        // job ran): else the job runs again. The shared lock keeps a switch from happening until this commits.
+        var spaces = (await connection.QueryAsync<(long Id, string State)>(new CommandDefinition(
+            "SELECT id, state FROM embedding_spaces WHERE state IN ('active', 'building') FOR SHARE",
+            transaction: transaction, cancellationToken: cancellationToken))).AsList();
+        if (spaces.Where(s => s.State == SpaceStates.Active).Select(s => (long?)s.Id).SingleOrDefault() is not { } activeSpace ||
+            !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM space_generations WHERE space_id = @Space AND generation = @JobId)",
+                new { Space = activeSpace, JobId = jobId }, transaction, cancellationToken: cancellationToken)))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new ActivationResult(ActivationOutcome.NotWritten, null);
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
@@ -443,10 +460,17 @@ public sealed class KnowledgeRepository(NpgsqlDataSource dataSource, TimeProvide
         return row is null ? null : new VectorCleanup(row.Id, row.CreatorId, row.VideoId, row.Generations, row.Attempts);
     }
 
+    /// <summary>The clean-up is done: its row goes, and so does the record of which spaces held those generations.</summary>
     public async Task CompleteCleanupAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM vector_cleanups WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            WITH done AS (DELETE FROM vector_cleanups WHERE id = @Id RETURNING creator_id, video_id, generations)
+            DELETE FROM space_generations s USING done
+            WHERE s.creator_id = done.creator_id AND s.video_id = done.video_id AND (done.generations IS NULL OR s.generation = ANY(done.generations))
+              AND NOT EXISTS (SELECT 1 FROM videos v WHERE v.creator_id = s.creator_id AND v.video_id = s.video_id AND v.active_generation = s.generation)
+            """, new { Id = id }, cancellationToken: cancellationToken));
     }
 
     public async Task RetryCleanupAsync(long id, string error, TimeSpan delay, CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-using CreatorChat.Retrieval.Infrastructure.Embeddings;
+using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using CreatorChat.Retrieval.Model;
 using CreatorChat.Retrieval.Model.Captions;
@@ -14,9 +14,11 @@ public sealed record IngestionOutput(int CueCount, int ChunkCount);
 /// <summary>
 /// Turns one video's transcript into stored chunk vectors: parse → chunk → embed (in batches) → upsert,
 /// all under the job's generation, so nothing becomes searchable until the job is activated. Running it
-/// twice for the same job writes the same point ids: a retry after a crash simply overwrites.
+/// twice for the same job writes the same point ids: a retry after a crash simply overwrites. While a
+/// re-embedding runs, the chunks go into both embedding spaces (each with its model), and each space
+/// records that it holds the generation.
 /// </summary>
-public sealed class IngestionProcessor(Embedder embedder, IVectorStore store, VectorCollectionGate gate, ChunkingOptions chunking)
+public sealed class IngestionProcessor(VectorSpaceCatalog catalog, EmbeddingSpaceRepository spaces, ChunkingOptions chunking)
 {
     public const int EmbedBatch = 64;
 
@@ -44,26 +46,39 @@ public sealed class IngestionProcessor(Embedder embedder, IVectorStore store, Ve
         }
 
         progress(0.1f);
-        await gate.EnsureAsync(cancellationToken);
-
-        var records = new List<VectorRecord>(chunks.Count);
-        for (var start = 0; start < chunks.Count; start += EmbedBatch)
+        var targets = (await catalog.GetAsync(cancellationToken)).Writable.ToList();
+        if (targets.Count == 0)
         {
-            var batch = chunks.Skip(start).Take(EmbedBatch).ToList();
-            var vectors = await embedder.EmbedAsync(batch.Select(c => EmbeddingText(job.Title, c.Text)).ToList(), cancellationToken);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var chunk = batch[i];
-                records.Add(new VectorRecord(
-                    VectorRecord.IdFor(job.CreatorId, job.VideoId, job.Id, chunk.Sequence),
-                    job.CreatorId, job.VideoId, job.Id, chunk.Sequence, vectors[i],
-                    new ChunkPayload(job.Title, job.Url, chunk.StartSeconds, chunk.EndSeconds, chunk.Text)));
-            }
-
-            progress(0.1f + (0.7f * Math.Min(chunks.Count, start + EmbedBatch) / chunks.Count));
+            throw new InvalidOperationException("No embedding model that runs in this replica writes the active vector collection (a re-embedding is under way).");
         }
 
-        await store.UpsertAsync(records, cancellationToken);
+        var texts = chunks.Select(c => EmbeddingText(job.Title, c.Text)).ToList();
+        var steps = targets.Count * chunks.Count;
+        var done = 0;
+        foreach (var target in targets)
+        {
+            var records = new List<VectorRecord>(chunks.Count);
+            for (var start = 0; start < chunks.Count; start += EmbedBatch)
+            {
+                var count = Math.Min(EmbedBatch, chunks.Count - start);
+                var vectors = await target.Embedder!.EmbedAsync(texts.GetRange(start, count), cancellationToken);
+                for (var i = 0; i < count; i++)
+                {
+                    var chunk = chunks[start + i];
+                    records.Add(new VectorRecord(
+                        VectorRecord.IdFor(job.CreatorId, job.VideoId, job.Id, chunk.Sequence),
+                        job.CreatorId, job.VideoId, job.Id, chunk.Sequence, vectors[i],
+                        new ChunkPayload(job.Title, job.Url, chunk.StartSeconds, chunk.EndSeconds, chunk.Text)));
+                }
+
+                done += count;
+                progress(0.1f + (0.8f * done / steps));
+            }
+
+            await target.Store.UpsertAsync(records, cancellationToken);
+            await spaces.RecordWrittenAsync(target.Id, job.CreatorId, job.VideoId, job.Id, cancellationToken);
+        }
+
         progress(0.95f);
         return new IngestionOutput(parsed.Cues.Count, chunks.Count);
     }

@@ -165,6 +165,13 @@ public sealed partial class IngestionWorker(
                     telemetry.JobFinished("succeeded", Stopwatch.GetElapsedTime(started), output.CueCount);
                     await notifier.NotifyAsync(job.CreatorId);
                     break;
+                case ActivationOutcome.NotWritten:
+                    // The embedding space switched while this job ran (or the active one's model does not run here and the
+                    // re-embedding has not finished): write it again later, into the space search uses then.
+                    LogRewrite(logger, job.Id);
+                    await Quietly(() => repository.ReleaseAsync(job.Id, claimed.LeaseOwner, CancellationToken.None, options.PollInterval));
+                    telemetry.JobFinished("retry", Stopwatch.GetElapsedTime(started), 0);
+                    return;
                 case ActivationOutcome.Superseded:
                     LogSuperseded(logger, job.Id, job.VideoId);
                     telemetry.JobFinished("superseded", Stopwatch.GetElapsedTime(started), 0);
@@ -388,6 +395,9 @@ public sealed partial class IngestionWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion job {JobId} is no longer held by this replica; stopped working on it")]
     private static partial void LogLeaseLost(ILogger logger, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} runs again: the active embedding space changed while it ran")]
+    private static partial void LogRewrite(ILogger logger, Guid jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} handed back for another replica (shutting down)")]
     private static partial void LogReleased(ILogger logger, Guid jobId);

@@ -7,10 +7,10 @@ namespace CreatorChat.Retrieval.Infrastructure.Ingestion;
 /// <summary>
 /// Removes chunks that search no longer returns (old generations, deleted videos, failed jobs' partial
 /// writes) from the vector store, from the <c>vector_cleanups</c> outbox, retrying with backoff until the
-/// store confirms. Runs inline right after the change that queued it, and from the worker's maintenance loop.
+/// stores confirm (every live embedding space's). Runs inline right after the change that queued it, and from the worker's maintenance loop.
 /// </summary>
 public sealed partial class VectorCleanupRunner(
-    KnowledgeRepository repository, IVectorStore store, VectorCollectionGate gate, ILogger<VectorCleanupRunner> logger)
+    KnowledgeRepository repository, VectorSpaceCatalog catalog, ILogger<VectorCleanupRunner> logger)
 {
     /// <returns>How many clean-ups completed.</returns>
     public async Task<int> RunDueAsync(CancellationToken cancellationToken)
@@ -50,8 +50,12 @@ public sealed partial class VectorCleanupRunner(
     {
         try
         {
-            await gate.EnsureAsync(cancellationToken);
-            await store.DeleteAsync(cleanup.CreatorId, cleanup.VideoId, cleanup.Generations, cancellationToken);
+            // Every space that still has a collection: a re-embedding may have copied the generation already.
+            foreach (var space in (await catalog.GetAsync(cancellationToken)).Live)
+            {
+                await space.Store.DeleteAsync(cleanup.CreatorId, cleanup.VideoId, cleanup.Generations, cancellationToken);
+            }
+
             await repository.CompleteCleanupAsync(cleanup.Id, cancellationToken);
             return true;
         }

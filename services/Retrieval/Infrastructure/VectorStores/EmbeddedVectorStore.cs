@@ -98,6 +98,49 @@ public sealed partial class EmbeddedVectorStore(
 
     private EmbeddingSpace Space => _space ?? throw new InvalidOperationException("EnsureCollectionAsync must run before the store is used.");
 
+    public async Task<EmbeddingSpace?> FindCollectionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var select = new NpgsqlCommand("SELECT model, dimensions FROM vector_collections WHERE name = @name", connection);
+        select.Parameters.AddWithValue("name", options.Collection);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new EmbeddingSpace(reader.GetString(0), reader.GetInt32(1)) : null;
+    }
+
+    /// <summary>Partitions, points and deletions go with the collection row (ON DELETE CASCADE).</summary>
+    public async Task DropCollectionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var delete = new NpgsqlCommand("DELETE FROM vector_collections WHERE name = @name", connection);
+        delete.Parameters.AddWithValue("name", options.Collection);
+        await delete.ExecuteNonQueryAsync(cancellationToken);
+        _partitions.Clear();
+        _space = null;
+    }
+
+    public async Task<IReadOnlyList<StoredChunk>> ReadAsync(string creatorId, string videoId, Guid generation, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var select = new NpgsqlCommand(
+            """
+            SELECT seq, title, url, start_seconds, end_seconds, text FROM vector_points
+            WHERE collection = @collection AND creator_id = @creator AND video_id = @video AND generation = @generation
+            ORDER BY seq
+            """, connection);
+        AddScope(select, creatorId);
+        select.Parameters.AddWithValue("video", videoId);
+        select.Parameters.AddWithValue("generation", generation);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        var chunks = new List<StoredChunk>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            chunks.Add(new StoredChunk(reader.GetInt32(0), new ChunkPayload(
+                reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetString(5))));
+        }
+
+        return chunks;
+    }
+
     public async Task UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken)
     {
         var space = Space;

@@ -26,6 +26,9 @@ public sealed record VectorRecord(
     }
 }
 
+/// <summary>A stored chunk as <see cref="IVectorStore.ReadAsync"/> returns it.</summary>
+public sealed record StoredChunk(int Sequence, ChunkPayload Payload);
+
 /// <summary>Which signal ranks: the dense vectors, the BM25 terms, or both fused (<see cref="RankFusion"/>).</summary>
 public enum SearchMode
 {
@@ -72,6 +75,15 @@ public interface IVectorStore
     /// </summary>
     Task EnsureCollectionAsync(EmbeddingSpace space, CancellationToken cancellationToken);
 
+    /// <summary>The embedding space the collection was created for, or null when there is no such collection.</summary>
+    Task<EmbeddingSpace?> FindCollectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Deletes the collection with every chunk in it (a retired embedding space). Idempotent.</summary>
+    Task DropCollectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>One generation of one video's chunks in sequence order, without vectors: what re-embedding reads.</summary>
+    Task<IReadOnlyList<StoredChunk>> ReadAsync(string creatorId, string videoId, Guid generation, CancellationToken cancellationToken);
+
     /// <summary>Inserts or overwrites (by id) the records. Idempotent.</summary>
     Task UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken);
 
@@ -89,7 +101,7 @@ public interface IVectorStore
 public sealed class EmbeddingSpaceMismatchException(string collection, EmbeddingSpace stored, EmbeddingSpace configured)
     : InvalidOperationException(
         $"The vector collection '{collection}' holds vectors of {stored}, but the configured embedding model is {configured}. " +
-        "Vectors of different models cannot be compared: configure the original model, or a new collection name (Retrieval:VectorStore:Collection) and re-ingest the videos.")
+        "Vectors of different models cannot be compared; the service re-embeds stored passages into a new collection when the configured model changes.")
 {
     public EmbeddingSpace Stored { get; } = stored;
     public EmbeddingSpace Configured { get; } = configured;

@@ -154,6 +154,88 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
 
     private EmbeddingSpace Space => _space ?? throw new InvalidOperationException("EnsureCollectionAsync must run before the store is used.");
 
+    public async Task<EmbeddingSpace?> FindCollectionAsync(CancellationToken cancellationToken)
+    {
+        using (var exists = await SendAsync(HttpMethod.Get, $"{CollectionPath}/exists", null, cancellationToken))
+        {
+            if (!exists.RootElement.GetProperty("result").GetProperty("exists").GetBoolean())
+            {
+                return null;
+            }
+        }
+
+        using var info = await SendAsync(HttpMethod.Get, CollectionPath, null, cancellationToken);
+        var config = info.RootElement.GetProperty("result").GetProperty("config");
+        var vectors = config.GetProperty("params").GetProperty("vectors");
+        var size = vectors.TryGetProperty(DenseVector, out var dense) && dense.ValueKind == JsonValueKind.Object &&
+                   dense.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt32() : -1;
+        var model = config.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object &&
+                    metadata.TryGetProperty(ModelKey, out var m) && m.ValueKind == JsonValueKind.String
+            ? m.GetString()!
+            : "(not recorded)";
+        return new EmbeddingSpace(model, size);
+    }
+
+    public async Task DropCollectionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            (await SendAsync(HttpMethod.Delete, CollectionPath, null, cancellationToken)).Dispose();
+        }
+        catch (VectorStoreException ex) when (ex.Data["status"] is HttpStatusCode.NotFound)
+        {
+            // already gone
+        }
+
+        _space = null;
+    }
+
+    /// <summary>Scrolls the video's points of one generation (payload only), page by page; sorted by sequence here.</summary>
+    public async Task<IReadOnlyList<StoredChunk>> ReadAsync(string creatorId, string videoId, Guid generation, CancellationToken cancellationToken)
+    {
+        var chunks = new List<StoredChunk>();
+        string? offset = null;
+        do
+        {
+            var body = Json(w =>
+            {
+                w.WriteStartObject("filter");
+                w.WriteStartArray("must");
+                MatchValue(w, "creator_id", creatorId);
+                MatchValue(w, "video_id", videoId);
+                MatchValue(w, "generation", generation.ToString("D"));
+                w.WriteEndArray();
+                w.WriteEndObject();
+                w.WriteNumber("limit", options.UpsertBatch);
+                w.WriteBoolean("with_payload", true);
+                w.WriteBoolean("with_vector", false);
+                if (offset is not null)
+                {
+                    w.WriteString("offset", offset);
+                }
+            });
+            using var response = await SendAsync(HttpMethod.Post, $"{CollectionPath}/points/scroll", body, cancellationToken);
+            var result = response.RootElement.GetProperty("result");
+            foreach (var point in result.GetProperty("points").EnumerateArray())
+            {
+                var payload = point.GetProperty("payload");
+                chunks.Add(new StoredChunk(payload.GetProperty("seq").GetInt32(), ReadPayload(payload)));
+            }
+
+            offset = result.TryGetProperty("next_page_offset", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (offset is not null);
+
+        return chunks.OrderBy(c => c.Sequence).ToList();
+    }
+
+    private static ChunkPayload ReadPayload(JsonElement payload) => new(
+        payload.GetProperty("title").GetString()!,
+        payload.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString() : null,
+        payload.GetProperty("start_seconds").GetDouble(),
+        payload.GetProperty("end_seconds").GetDouble(),
+        payload.GetProperty("text").GetString()!);
+
     public async Task UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken)
     {
         var space = Space;
@@ -328,12 +410,7 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
                 payload.GetProperty("video_id").GetString()!,
                 Guid.Parse(payload.GetProperty("generation").GetString()!),
                 payload.GetProperty("seq").GetInt32(),
-                new ChunkPayload(
-                    payload.GetProperty("title").GetString()!,
-                    payload.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString() : null,
-                    payload.GetProperty("start_seconds").GetDouble(),
-                    payload.GetProperty("end_seconds").GetDouble(),
-                    payload.GetProperty("text").GetString()!),
+                ReadPayload(payload),
                 mode == SearchMode.Hybrid ? point.GetProperty("score").GetSingle() / query.Fusion.Best : point.GetProperty("score").GetSingle())
             {
                 Similarity = Similarity(query.Vector.Span, point),

@@ -1,76 +1,79 @@
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using CreatorChat.Retrieval.Infrastructure;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
 using CreatorChat.Retrieval.Tests.Support;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging.Abstractions;
-using OpenAI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using OpenAI.Embeddings;
 
 namespace CreatorChat.Retrieval.Tests.Embeddings;
 
-/// <summary>The OpenAI-compatible embedder against a loopback server that speaks the embeddings API.</summary>
-public sealed class OpenAIEmbeddingGeneratorTests : IAsyncLifetime
+/// <summary>
+/// The OpenAI-compatible embedder (the OpenAI SDK through Microsoft.Extensions.AI.OpenAI, our batching in front) against a
+/// loopback Kestrel server that speaks the OpenAI embeddings API, as the provider would.
+/// </summary>
+public sealed class OpenAIEmbeddingsTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<CannedResponse> _failures = new();
+    private readonly HttpClient _http = new();
     private RecordingServer _server = null!;
 
     public async Task InitializeAsync() => _server = await RecordingServer.StartAsync(AnswerAsync);
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    // Answers like OpenAI: float or base64 vectors, data in an order of its own (clients must use "index").
-    private Task<CannedResponse> AnswerAsync(RecordedRequest request)
+    public async Task DisposeAsync()
     {
-        if (_failures.TryDequeue(out var failure))
-        {
-            return Task.FromResult(failure);
-        }
-
-        var body = JsonNode.Parse(request.Body)!;
-        var inputs = body["input"]!.AsArray().Select(i => i!.GetValue<string>()).ToList();
-        var dimensions = body["dimensions"]?.GetValue<int>() ?? 64;
-        var base64 = body["encoding_format"]?.GetValue<string>() == "base64";
-        var generator = new HashingEmbeddingGenerator(dimensions);
-        var data = new JsonArray();
-        for (var i = inputs.Count - 1; i >= 0; i--)
-        {
-            var vector = generator.Embed(inputs[i]);
-            for (var d = 0; d < vector.Length; d++)
-            {
-                vector[d] *= 3; // not normalised: the Embedder must normalise
-            }
-
-            JsonNode embedding = base64
-                ? JsonValue.Create(Convert.ToBase64String(MemoryMarshal.AsBytes(vector.AsSpan())))
-                : new JsonArray(vector.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
-            data.Add(new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = embedding });
-        }
-
-        var response = new JsonObject
-        {
-            ["object"] = "list",
-            ["data"] = data,
-            ["model"] = body["model"]!.GetValue<string>(),
-            ["usage"] = new JsonObject { ["prompt_tokens"] = inputs.Count, ["total_tokens"] = inputs.Count },
-        };
-        return Task.FromResult(CannedResponse.Json(response.ToJsonString()));
+        _http.Dispose();
+        await _server.DisposeAsync();
     }
 
-    private OpenAIEmbeddingGenerator Generator(int? dimensions = 64, OpenAIEmbeddingOptions? options = null)
+    private Task<CannedResponse> AnswerAsync(RecordedRequest request) =>
+        Task.FromResult(_failures.TryDequeue(out var failure) ? failure : EmbeddingsApi.Answer(request));
+
+    // What the service registers for ConnectionStrings:embeddings, over a plain HttpClient.
+    private IEmbeddingGenerator<string, Embedding<float>> Generator(int? dimensions = 64, OpenAIEmbeddingOptions? options = null)
     {
         var connection = EmbeddingConnection.Parse($"Endpoint={_server.Url}v1;Key=sk-test-123;Model=text-embedding-3-small" + (dimensions is null ? "" : $";Dimensions={dimensions}"));
-        var client = new EmbeddingClient(connection.Model, new ApiKeyCredential(connection.Key!), new OpenAIClientOptions
+        return OpenAIEmbeddings.Create(_http, connection, options ?? new OpenAIEmbeddingOptions());
+    }
+
+    [Fact]
+    public async Task The_service_embeds_through_the_OpenAI_adapter_in_an_OpenTelemetry_pipeline()
+    {
+        // The service's own wiring (AddRetrieval), not started: nothing but the embedding pipeline is used.
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            Endpoint = connection.Endpoint,
-            RetryPolicy = new ClientRetryPolicy(0),
+            ["ConnectionStrings:embeddings"] = $"Endpoint={_server.Url}v1;Key=sk-test-123;Model=text-embedding-3-small;Dimensions=64",
+            ["ConnectionStrings:retrievaldb"] = "Host=127.0.0.1;Database=unused",
         });
-        return new OpenAIEmbeddingGenerator(
-            client, connection, options ?? new OpenAIEmbeddingOptions { BaseDelay = TimeSpan.FromMilliseconds(10) }, TimeProvider.System,
-            NullLogger<OpenAIEmbeddingGenerator>.Instance);
+        builder.AddServiceDefaults();
+        builder.AddNpgsqlDataSource(RetrievalDatabase.ConnectionName, typeof(Program).Assembly);
+        builder.AddRetrieval();
+        using var service = builder.Build();
+        var generator = service.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        var spans = new ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == RetrievalTelemetry.Name,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        var space = await new Embedder(generator).GetSpaceAsync(CancellationToken.None);
+        var embeddings = await generator.GenerateAsync(Enumerable.Range(0, 100).Select(i => $"passage {i}").ToList());
+
+        Assert.Equal(new EmbeddingSpace("text-embedding-3-small", 64), space); // from the adapter's metadata: no probe request
+        Assert.NotNull(generator.GetService<OpenTelemetryEmbeddingGenerator<string, Embedding<float>>>());
+        Assert.NotNull(generator.GetService<BatchingEmbeddingGenerator>());
+        Assert.NotNull(generator.GetService<EmbeddingClient>()); // the OpenAI SDK's client, adapted by Microsoft.Extensions.AI.OpenAI
+        Assert.Equal(100, embeddings.Count);
+        Assert.Equal([96, 4], _server.Requests.Select(r => JsonNode.Parse(r.Body)!["input"]!.AsArray().Count).OrderDescending());
+        Assert.Contains(spans, s => s.DisplayName.StartsWith("embeddings", StringComparison.Ordinal) && Equals(s.GetTagItem("gen_ai.request.model"), "text-embedding-3-small"));
     }
 
     [Fact]
@@ -140,7 +143,7 @@ public sealed class OpenAIEmbeddingGeneratorTests : IAsyncLifetime
             _failures.Enqueue(new CannedResponse(429, """{"error":{"message":"slow down"}}""", new Dictionary<string, string> { ["Retry-After"] = "0" }));
         }
 
-        using var generator = Generator(options: new OpenAIEmbeddingOptions { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1) });
+        using var generator = Generator(options: new OpenAIEmbeddingOptions { MaxAttempts = 3 });
 
         var error = await Assert.ThrowsAsync<ClientResultException>(() => generator.GenerateAsync(["crumb"]));
 
