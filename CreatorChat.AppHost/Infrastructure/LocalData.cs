@@ -8,7 +8,7 @@ namespace CreatorChat.AppHost.Infrastructure;
 /// Where and how the local Postgres and Redis keep their data: <c>Infrastructure:DataFolder</c> (default
 /// <c>.localrun/</c> beside the solution; it survives restarts), fixed ports <c>Infrastructure:PostgresPort</c>
 /// (55432) and <c>Infrastructure:RedisPort</c> (56379), and <c>Infrastructure:Ephemeral=true</c> for throwaway
-/// data (tests, benchmarks: no fsync, no Redis append-only file).
+/// data (tests, benchmarks: no fsync, no Redis append-only file; commits stay synchronous, so a crash loses no acknowledged write).
 /// </summary>
 internal sealed record LocalData(string Folder, int PostgresPort, int RedisPort, bool Ephemeral)
 {

@@ -59,6 +59,17 @@ public sealed class InfrastructureFixture : IAsyncLifetime
         ? throw new InvalidOperationException("PostgreSQL was not started by this fixture (CREATORCHAT_TEST_POSTGRES is set).")
         : int.Parse(File.ReadLines(Path.Combine(_postgres.DataDirectory, "postmaster.pid")).First().Trim());
 
+    /// <summary>
+    /// Crashes the PostgreSQL server this fixture started (an immediate stop: no checkpoint, no flush, clients cut off)
+    /// and starts it again on the same port and data, which runs crash recovery: what survives is what was durable.
+    /// </summary>
+    public async Task CrashAndRestartPostgresAsync(CancellationToken cancellationToken)
+    {
+        var postgres = _postgres ?? throw new InvalidOperationException("PostgreSQL was not started by this fixture (CREATORCHAT_TEST_POSTGRES is set).");
+        await postgres.StopAsync(immediate: true);
+        _postgres = await LocalPostgres.StartAsync(Path.Combine(_folder, "postgres"), postgres.Port, ephemeral: true, cancellationToken);
+    }
+
     /// <summary>The Redis server's process, when this fixture started it.</summary>
     public int RedisProcessId => _redis?.ProcessId
         ?? throw new InvalidOperationException("Redis was not started by this fixture (CREATORCHAT_TEST_REDIS is set).");

@@ -90,8 +90,8 @@ public static class FaultsBenchmark
         await stop.CancelAsync();
         await Task.WhenAll(load);
         var all = samples.ToList();
-        var missing = await MissingAnswersAsync(http, tokens, all);
-        Print(phases, all, missing);
+        var (missing, unreadable) = await MissingAnswersAsync(http, tokens, all);
+        Print(phases, all, missing, unreadable);
         return 0;
     }
 
@@ -145,24 +145,49 @@ public static class FaultsBenchmark
         }
     }
 
-    private static async Task<int> MissingAnswersAsync(HttpClient http, List<string> tokens, List<Sample> samples)
+    /// <summary>
+    /// Every acknowledged answer (a 2xx with a message id) looked up in its conversation's history. A history that cannot be
+    /// read right now is asked again for a while, and one that never answers is counted as unreadable, not as lost.
+    /// </summary>
+    private static async Task<(List<Sample> Missing, int Unreadable)> MissingAnswersAsync(HttpClient http, List<string> tokens, List<Sample> samples)
     {
-        var missing = 0;
+        var missing = new List<Sample>();
+        var unreadable = 0;
         foreach (var group in samples.Where(s => s.Message is not null).GroupBy(s => (s.Fan, s.Conversation)))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/conversations/{group.Key.Conversation}/messages");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[group.Key.Fan]);
-            using var response = await http.SendAsync(request);
-            var stored = response.IsSuccessStatusCode
-                ? (JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonArray ?? []).Select(m => m!["id"]!.GetValue<Guid>()).ToHashSet()
-                : [];
-            missing += group.Count(s => !stored.Contains(s.Message!.Value));
+            HashSet<Guid>? stored = null;
+            for (var attempt = 0; attempt < 20 && stored is null; attempt++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/conversations/{group.Key.Conversation}/messages");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[group.Key.Fan]);
+                using var response = await http.SendAsync(request);
+                if (response.IsSuccessStatusCode)
+                {
+                    stored = (JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonArray ?? []).Select(m => m!["id"]!.GetValue<Guid>()).ToHashSet();
+                }
+                else if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    stored = []; // the whole conversation is gone
+                }
+                else
+                {
+                    await Task.Delay(500);
+                }
+            }
+
+            if (stored is null)
+            {
+                unreadable += group.Count();
+                continue;
+            }
+
+            missing.AddRange(group.Where(s => !stored.Contains(s.Message!.Value)));
         }
 
-        return missing;
+        return (missing, unreadable);
     }
 
-    private static void Print(List<Phase> phases, List<Sample> samples, int missing)
+    private static void Print(List<Phase> phases, List<Sample> samples, List<Sample> missing, int unreadable)
     {
         static bool Failed(Sample s) => s.Status is not (>= 200 and < 300);
         static string Rate(List<Sample> window) => window.Count == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * window.Count(Failed) / window.Count:0.0} % of {window.Count}");
@@ -188,6 +213,10 @@ public static class FaultsBenchmark
 
         var acknowledged = samples.Count(s => s.Message is not null);
         Console.WriteLine();
-        Console.WriteLine($"Acknowledged answers: {acknowledged}; missing from history at the end: {missing}.");
+        Console.WriteLine($"Acknowledged answers: {acknowledged}; missing from history at the end: {missing.Count}; history unreadable (not checked): {unreadable}.");
+        foreach (var lost in missing.GroupBy(s => phases.LastOrDefault(p => s.StartedAt + s.Latency >= p.FaultAt)?.Name ?? "before the first fault"))
+        {
+            Console.WriteLine($"  acknowledged during or after '{lost.Key}': {lost.Count()} missing ({string.Join(", ", lost.Select(s => s.Message))})");
+        }
     }
 }
