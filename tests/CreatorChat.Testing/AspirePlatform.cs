@@ -324,7 +324,8 @@ public sealed class AspirePlatform : IAsyncDisposable
         }
     }
 
-    // DCP starts a project as `dotnet run --no-build`, which starts the service's own process as its child.
+    // DCP starts a project as `dotnet run --no-build`, which starts the service's own process as its child. The launcher may
+    // have short-lived children too, so the service is its oldest child that is still alive.
     private static int ServiceProcessId(int launcher)
     {
         if (!OperatingSystem.IsLinux())
@@ -332,6 +333,8 @@ public sealed class AspirePlatform : IAsyncDisposable
             return launcher;
         }
 
+        var service = launcher;
+        var oldest = long.MaxValue;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
@@ -339,10 +342,11 @@ public sealed class AspirePlatform : IAsyncDisposable
                 try
                 {
                     var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                    var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-                    if (parent == launcher)
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // state, ppid, … starttime is the 20th
+                    var startedAt = long.Parse(fields[19], CultureInfo.InvariantCulture);
+                    if (int.Parse(fields[1], CultureInfo.InvariantCulture) == launcher && fields[0] != "Z" && startedAt < oldest)
                     {
-                        return pid;
+                        (service, oldest) = (pid, startedAt);
                     }
                 }
                 catch (IOException)
@@ -352,7 +356,7 @@ public sealed class AspirePlatform : IAsyncDisposable
             }
         }
 
-        return launcher;
+        return service;
     }
 
     private static bool ProcessIsAlive(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);

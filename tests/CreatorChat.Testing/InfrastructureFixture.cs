@@ -55,20 +55,20 @@ public sealed class InfrastructureFixture : IAsyncLifetime
     }
 
     /// <summary>The PostgreSQL server's main process (its backends are its children), when this fixture started it.</summary>
-    public int PostgresProcessId => _postgres is null
-        ? throw new InvalidOperationException("PostgreSQL was not started by this fixture (CREATORCHAT_TEST_POSTGRES is set).")
-        : int.Parse(File.ReadLines(Path.Combine(_postgres.DataDirectory, "postmaster.pid")).First().Trim());
+    public int PostgresProcessId => int.Parse(File.ReadLines(Path.Combine(OwnPostgres.DataDirectory, "postmaster.pid")).First().Trim());
 
     /// <summary>
-    /// Crashes the PostgreSQL server this fixture started (an immediate stop: no checkpoint, no flush, clients cut off)
-    /// and starts it again on the same port and data, which runs crash recovery: what survives is what was durable.
+    /// Stops the PostgreSQL server this fixture started: <paramref name="crash"/> is an immediate stop (no checkpoint, no
+    /// flush, clients cut off, recovery at the next start), otherwise a fast, clean one. <see cref="StartPostgresAsync"/>
+    /// starts it again on the same port and data: what survives a crash is what was durable.
     /// </summary>
-    public async Task CrashAndRestartPostgresAsync(CancellationToken cancellationToken)
-    {
-        var postgres = _postgres ?? throw new InvalidOperationException("PostgreSQL was not started by this fixture (CREATORCHAT_TEST_POSTGRES is set).");
-        await postgres.StopAsync(immediate: true);
-        _postgres = await LocalPostgres.StartAsync(Path.Combine(_folder, "postgres"), postgres.Port, ephemeral: true, cancellationToken);
-    }
+    public Task StopPostgresAsync(bool crash) => OwnPostgres.StopAsync(immediate: crash);
+
+    public async Task StartPostgresAsync(CancellationToken cancellationToken) =>
+        _postgres = await LocalPostgres.StartAsync(Path.Combine(_folder, "postgres"), OwnPostgres.Port, ephemeral: true, cancellationToken);
+
+    private LocalPostgres OwnPostgres =>
+        _postgres ?? throw new InvalidOperationException("PostgreSQL was not started by this fixture (CREATORCHAT_TEST_POSTGRES is set).");
 
     /// <summary>The Redis server's process, when this fixture started it.</summary>
     public int RedisProcessId => _redis?.ProcessId

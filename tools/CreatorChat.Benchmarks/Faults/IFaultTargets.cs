@@ -35,12 +35,13 @@ public sealed class AspireFaultTargets(AspirePlatform platform) : IFaultTargets
 
     public Task KillAsync(string target, CancellationToken cancellationToken)
     {
+        var pid = ProcessId(target);
         if (target is not ("redis" or "postgres"))
         {
-            _killed[target] = platform.Processes.First(p => p.Name == target);
+            _killed[target] = platform.Processes.First(p => p.Id == pid);
         }
 
-        using var process = Process.GetProcessById(ProcessId(target));
+        using var process = Process.GetProcessById(pid);
         process.Kill(entireProcessTree: true);
         return Task.CompletedTask;
     }
