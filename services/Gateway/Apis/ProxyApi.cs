@@ -61,6 +61,7 @@ public static class ProxyApi
         await forward();
         if (ForwardingFailures.NeverLeft(context) && ForwardingFailures.OtherReplicas(context) is { Count: > 0 } others)
         {
+            ForwardingFailures.Log(context, service, context.Features.Get<IForwarderErrorFeature>()!, retried: true);
             // Refused at connect: the request never reached the service, so another replica may take it (any method).
             ForwardingFailures.ResetForRetry(context, others);
             await forward();

@@ -14,8 +14,15 @@ public static partial class ForwardingFailures
 {
     public const string RetryAfterSeconds = "5";
 
+    /// <summary>
+    /// YARP's own line for a failed forward (a warning with the whole stack, whoever failed) is filtered out in
+    /// <see cref="ReverseProxyExtensions"/>; this is the one line instead.
+    /// </summary>
+    public const string ForwarderCategory = "Yarp.ReverseProxy.Forwarder.HttpForwarder";
+
     public static async Task AnswerAsync(HttpContext context, string service, IForwarderErrorFeature error)
     {
+        Log(context, service, error, retried: false);
         if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
         {
             return;
@@ -26,8 +33,6 @@ public static partial class ForwardingFailures
         {
             var timedOut = error.Error == ForwarderError.RequestTimedOut;
             var status = timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status503ServiceUnavailable;
-            LogUpstreamFailure(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ForwardingFailures)),
-                context.Request.Method, context.Request.Path.Value, service, error.Error, error.Exception?.GetType().Name);
             context.Response.Headers.RetryAfter = RetryAfterSeconds;
             await TypedResults.Problem(statusCode: status, title: timedOut ? "Upstream timeout" : "Service unavailable",
                 detail: $"The {service} service is not answering right now. Please try again shortly.").ExecuteAsync(context);
@@ -91,6 +96,64 @@ public static partial class ForwardingFailures
         return null;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding {Method} {Path} to {Service} failed: {Error} ({Exception})")]
-    private static partial void LogUpstreamFailure(ILogger logger, string method, string? path, string service, ForwarderError error, string? exception);
+    /// <summary>
+    /// One line per failed forward, no stack: the service's fault is a warning naming the replica that failed; the
+    /// client's (a body cut short, an invalid chunk, gone mid-answer) is information, or debug when it merely left.
+    /// </summary>
+    public static void Log(HttpContext context, string service, IForwarderErrorFeature error, bool retried)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ForwardingFailures));
+        var method = context.Request.Method;
+        var path = context.Request.Path.Value;
+        var reason = Reason(error.Exception);
+        if (UpstreamFailurePolicy.IsUpstreamFailure(error.Error))
+        {
+            var destination = context.GetReverseProxyFeature().ProxiedDestination?.DestinationId ?? service;
+            if (retried)
+            {
+                LogRefusedAndRetried(logger, method, path, destination, reason);
+            }
+            else
+            {
+                LogUpstreamFailure(logger, method, path, destination, error.Error, reason);
+            }
+        }
+        else if (error.Error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
+                 or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeResponseCanceled)
+        {
+            LogClientGone(logger, method, path, service, error.Error);
+        }
+        else
+        {
+            LogClientFault(logger, method, path, service, error.Error, reason);
+        }
+    }
+
+    /// <summary>The innermost exception's type and message: what failed, without the stack.</summary>
+    private static string Reason(Exception? exception)
+    {
+        if (exception is null)
+        {
+            return "no exception";
+        }
+
+        while (exception.InnerException is not null)
+        {
+            exception = exception.InnerException;
+        }
+
+        return $"{exception.GetType().Name}: {exception.Message}";
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding {Method} {Path} to {Destination} failed: {Error} ({Reason})")]
+    private static partial void LogUpstreamFailure(ILogger logger, string method, string? path, string destination, ForwarderError error, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding {Method} {Path} to {Destination} was refused at connect ({Reason}); retrying on another replica")]
+    private static partial void LogRefusedAndRetried(ILogger logger, string method, string? path, string destination, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Forwarding {Method} {Path} to {Service} stopped by the client: {Error} ({Reason})")]
+    private static partial void LogClientFault(ILogger logger, string method, string? path, string service, ForwarderError error, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Forwarding {Method} {Path} to {Service} ended: the client went away ({Error})")]
+    private static partial void LogClientGone(ILogger logger, string method, string? path, string service, ForwarderError error);
 }
