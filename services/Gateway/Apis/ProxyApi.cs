@@ -58,11 +58,18 @@ public static class ProxyApi
 
         var service = context.GetReverseProxyFeature().Cluster.Config.ClusterId;
         var started = Stopwatch.GetTimestamp();
+        var retryable = ForwardingFailures.MayRetryElsewhere(context);
+        if (retryable)
+        {
+            context.Request.EnableBuffering();
+        }
+
         await forward();
-        if (ForwardingFailures.NeverLeft(context) && ForwardingFailures.OtherReplicas(context) is { Count: > 0 } others)
+        if (ForwardingFailures.FailedBeforeAnswer(context, retryable) && ForwardingFailures.OtherReplicas(context) is { Count: > 0 } others)
         {
             ForwardingFailures.Log(context, service, context.Features.Get<IForwarderErrorFeature>()!, retried: true);
-            // Refused at connect: the request never reached the service, so another replica may take it (any method).
+            // Refused at connect (never reached the service, any method), or a chat turn or a read whose replica died
+            // before answering: another replica takes it, once.
             ForwardingFailures.ResetForRetry(context, others);
             await forward();
         }

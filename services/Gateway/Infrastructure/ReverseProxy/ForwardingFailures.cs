@@ -67,6 +67,25 @@ public static partial class ForwardingFailures
         return false;
     }
 
+    /// <summary>
+    /// May another replica take this request when the first one fails before answering? A chat turn may: the fan got
+    /// nothing and would only send it again (at worst its question is kept twice, as after the fan's own retry); so may a
+    /// method without side effects. Anything else is retried only when it never left (<see cref="NeverLeft"/>).
+    /// Its body is buffered as it is forwarded, so that it can be sent again.
+    /// </summary>
+    public static bool MayRetryElsewhere(HttpContext context) =>
+        Edge.EdgeGuard.IsChatMessage(context) ||
+        HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method);
+
+    /// <summary>
+    /// The forward failed before any answer: refused at connect, or — for a request that <see cref="MayRetryElsewhere"/> —
+    /// the replica died or cut the connection before its response headers, taking the body or after it (a crash mid-turn).
+    /// </summary>
+    public static bool FailedBeforeAnswer(HttpContext context, bool retryable) =>
+        NeverLeft(context) ||
+        (retryable && context.Features.Get<IForwarderErrorFeature>() is { Error: ForwarderError.Request or ForwarderError.RequestBodyDestination } &&
+         !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested);
+
     /// <summary>The cluster's available replicas other than the one that just failed.</summary>
     public static IReadOnlyList<Yarp.ReverseProxy.Model.DestinationState> OtherReplicas(HttpContext context)
     {
@@ -78,6 +97,11 @@ public static partial class ForwardingFailures
     public static void ResetForRetry(HttpContext context, IReadOnlyList<Yarp.ReverseProxy.Model.DestinationState> destinations)
     {
         context.Features.Set<IForwarderErrorFeature>(null);
+        if (context.Request.Body.CanSeek)
+        {
+            context.Request.Body.Position = 0; // buffered (MayRetryElsewhere): the next replica gets the whole body again
+        }
+
         context.Response.Clear();
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.GetReverseProxyFeature().AvailableDestinations = destinations;
@@ -111,7 +135,7 @@ public static partial class ForwardingFailures
             var destination = context.GetReverseProxyFeature().ProxiedDestination?.DestinationId ?? service;
             if (retried)
             {
-                LogRefusedAndRetried(logger, method, path, destination, reason);
+                LogRetriedElsewhere(logger, method, path, destination, reason);
             }
             else
             {
@@ -148,8 +172,8 @@ public static partial class ForwardingFailures
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding {Method} {Path} to {Destination} failed: {Error} ({Reason})")]
     private static partial void LogUpstreamFailure(ILogger logger, string method, string? path, string destination, ForwarderError error, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding {Method} {Path} to {Destination} was refused at connect ({Reason}); retrying on another replica")]
-    private static partial void LogRefusedAndRetried(ILogger logger, string method, string? path, string destination, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding {Method} {Path} to {Destination} failed before an answer ({Reason}); retrying on another replica")]
+    private static partial void LogRetriedElsewhere(ILogger logger, string method, string? path, string destination, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Forwarding {Method} {Path} to {Service} stopped by the client: {Error} ({Reason})")]
     private static partial void LogClientFault(ILogger logger, string method, string? path, string service, ForwarderError error, string reason);
