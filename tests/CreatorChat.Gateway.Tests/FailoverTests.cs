@@ -77,8 +77,35 @@ public sealed class FailoverTests(InfrastructureFixture infrastructure)
         Assert.True(dying.Turns > 0, "The dying replica was never picked.");
     }
 
-    /// <summary>A chat replica that passes its health probes but dies (connection reset) once it has read a turn's head and part of its body.</summary>
-    private sealed class DyingReplica : IAsyncDisposable
+    [Fact]
+    public async Task A_turn_lost_behind_a_balancer_is_sent_through_it_again()
+    {
+        // The only chat address is a balancer (a Kubernetes Service, DCP's proxy) in front of a live and a dead replica:
+        // every other connection lands on the dead one.
+        await using var balancer = DyingReplica.Start(answerEvery: 2);
+        await using var gateway = new GatewayFixture(infrastructure, new() { ["services:chat:http:0"] = balancer.Url.ToString() });
+        await gateway.InitializeAsync();
+        var (_, access, _) = await gateway.SignUpAsync();
+        var client = gateway.Client(access);
+
+        for (var i = 0; i < 6; i++)
+        {
+            var message = $"What is a tokenizer? ({i})";
+            using var response = await client.PostJsonAsync("/api/v1/chat", new { creator_id = "someone", message });
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"turn {i}: {(int)response.StatusCode} {body}");
+            Assert.Contains(message, body, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(12, balancer.Turns); // each turn lost once, then answered
+    }
+
+    /// <summary>
+    /// A chat replica that passes its health probes but dies (connection reset) once it has read a turn's head and part of
+    /// its body; with <c>answerEvery</c> = n, every n-th turn is answered instead (its body echoed), as a balancer in front
+    /// of a live and a dead replica does.
+    /// </summary>
+    private sealed class DyingReplica(int answerEvery) : IAsyncDisposable
     {
         private readonly System.Net.Sockets.TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly CancellationTokenSource _stop = new();
@@ -89,9 +116,9 @@ public sealed class FailoverTests(InfrastructureFixture infrastructure)
 
         public int Turns => Volatile.Read(ref _turns);
 
-        public static DyingReplica Start()
+        public static DyingReplica Start(int answerEvery = 0)
         {
-            var replica = new DyingReplica();
+            var replica = new DyingReplica(answerEvery);
             replica._listener.Start();
             replica._accepting = replica.AcceptAsync();
             return replica;
@@ -137,13 +164,45 @@ public sealed class FailoverTests(InfrastructureFixture infrastructure)
                         return;
                     }
 
-                    Interlocked.Increment(ref _turns);
+                    if (answerEvery > 0 && Interlocked.Increment(ref _turns) % answerEvery == 0)
+                    {
+                        await AnswerAsync(socket, head.ToString(), buffer);
+                        return;
+                    }
+
+                    if (answerEvery == 0)
+                    {
+                        Interlocked.Increment(ref _turns);
+                    }
+
                     socket.LingerState = new System.Net.Sockets.LingerOption(true, 0); // a crash: reset, no answer
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or System.Net.Sockets.SocketException)
                 {
                 }
             }
+        }
+
+        private async Task AnswerAsync(System.Net.Sockets.Socket socket, string received, byte[] buffer)
+        {
+            var headEnd = received.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+            var length = int.Parse(System.Text.RegularExpressions.Regex.Match(received, @"(?im)^content-length:\s*(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var body = new List<byte>(System.Text.Encoding.Latin1.GetBytes(received[headEnd..]));
+            while (body.Count < length)
+            {
+                var read = await socket.ReceiveAsync(buffer, _stop.Token);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                body.AddRange(buffer.AsSpan(0, read));
+            }
+
+            var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { body = System.Text.Encoding.UTF8.GetString(body.ToArray()) });
+            var responseHead = $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {json.Length}\r\nConnection: close\r\n\r\n";
+            await socket.SendAsync(System.Text.Encoding.Latin1.GetBytes(responseHead), _stop.Token);
+            await socket.SendAsync(json, _stop.Token);
         }
 
         public async ValueTask DisposeAsync()

@@ -209,6 +209,23 @@ public sealed class AspirePlatform : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops one replica the way an orchestrator scales it in (DCP's stop: a signal, then its own graceful shutdown); waits until it has.</summary>
+    public async Task StopReplicaAsync(PlatformProcess replica)
+    {
+        var commands = _app.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(replica.ResourceId, KnownResourceCommands.StopCommand);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"Stopping {replica.Name} failed: {result.Message}");
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (Replicas(Resource(replica.Service)).Single(r => r.ResourceId == replica.ResourceId).State == KnownResourceStates.Running)
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
     /// <summary>Starts a replica again (after a test stopped or killed it), as an orchestrator would, and waits until it is healthy.</summary>
     public async Task<PlatformProcess> RestartAsync(PlatformProcess replica)
     {

@@ -65,12 +65,12 @@ public static class ProxyApi
         }
 
         await forward();
-        if (ForwardingFailures.FailedBeforeAnswer(context, retryable) && ForwardingFailures.OtherReplicas(context) is { Count: > 0 } others)
+        // Refused at connect (never reached the service, any method), or a chat turn or a read whose replica died before
+        // answering: another replica takes it.
+        for (var attempt = 1; attempt < ForwardingFailures.MaxAttempts && ForwardingFailures.FailedBeforeAnswer(context, retryable); attempt++)
         {
             ForwardingFailures.Log(context, service, context.Features.Get<IForwarderErrorFeature>()!, retried: true);
-            // Refused at connect (never reached the service, any method), or a chat turn or a read whose replica died
-            // before answering: another replica takes it, once.
-            ForwardingFailures.ResetForRetry(context, others);
+            ForwardingFailures.ResetForRetry(context, ForwardingFailures.NextReplicas(context));
             await forward();
         }
 

@@ -11,7 +11,8 @@ namespace CreatorChat.Benchmarks.Faults;
 
 /// <summary>
 /// N fans chat through the gateway (JSON turns, continuing conversations) while, one at a time, Redis,
-/// one retrieval replica, one chat replica and PostgreSQL are killed and restarted, then frozen
+/// one retrieval replica, one chat replica and PostgreSQL are killed and restarted (the replicas also stopped
+/// gracefully and restarted), then frozen
 /// (SIGSTOP: the process holds its port and never answers) and thawed. Per fault: error rate during
 /// the fault and after it, seconds until the last error after the restore, p99 latency after the
 /// first timeout, and at the end every acknowledged answer is looked up in its conversation's history.
@@ -55,9 +56,11 @@ public static class FaultsBenchmark
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         foreach (var target in Targets)
         {
-            foreach (var freeze in new[] { false, true })
+            // A replica is also stopped gracefully, as an orchestrator scales it in or rolls it.
+            foreach (var fault in target is "redis" or "postgres" ? new[] { "killed", "frozen" } : ["killed", "stopped", "frozen"])
             {
-                var name = $"{target} {(freeze ? "frozen" : "killed")}";
+                var freeze = fault == "frozen";
+                var name = $"{target} {fault}";
                 Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {name}");
                 var faultAt = clock.Elapsed.TotalSeconds;
                 using var budget = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -65,6 +68,10 @@ public static class FaultsBenchmark
                 if (freeze)
                 {
                     ProcessFreezer.Freeze(pid);
+                }
+                else if (fault == "stopped")
+                {
+                    await targets.StopAsync(target, budget.Token);
                 }
                 else
                 {
@@ -193,8 +200,8 @@ public static class FaultsBenchmark
         static string Rate(List<Sample> window) => window.Count == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * window.Count(Failed) / window.Count:0.0} % of {window.Count}");
 
         Console.WriteLine();
-        Console.WriteLine("| fault | errors during | errors after | recovery (s) | p99 after first timeout (ms) | degraded answers | statuses during |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
+        Console.WriteLine("| fault | errors during | errors after | recovery (s) | p99 after first timeout (ms) | degraded answers | statuses during | statuses after |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
         foreach (var phase in phases)
         {
             var during = samples.Where(s => s.StartedAt >= phase.FaultAt && s.StartedAt < phase.RestoredAt).ToList();
@@ -206,9 +213,9 @@ public static class FaultsBenchmark
                 : samples.Where(s => s.StartedAt >= firstTimeout && s.StartedAt < phase.EndAt).ToList();
             var latencies = afterTimeout.Select(s => s.Latency * 1000).Order().ToList();
             var p99 = latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(latencies.Count * 0.99) - 1)];
-            var statuses = string.Join(", ", during.GroupBy(s => s.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}"));
+            static string Statuses(List<Sample> window) => string.Join(", ", window.GroupBy(s => s.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {phase.Name} | {Rate(during)} | {Rate(after)} | {lastError - phase.RestoredAt:0.0} | {p99:0} | {during.Count(s => s.Degraded)} | {statuses} |"));
+                $"| {phase.Name} | {Rate(during)} | {Rate(after)} | {lastError - phase.RestoredAt:0.0} | {p99:0} | {during.Count(s => s.Degraded)} | {Statuses(during)} | {Statuses(after)} |"));
         }
 
         var acknowledged = samples.Count(s => s.Message is not null);

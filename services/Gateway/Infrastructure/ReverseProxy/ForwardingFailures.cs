@@ -86,12 +86,20 @@ public static partial class ForwardingFailures
         (retryable && context.Features.Get<IForwarderErrorFeature>() is { Error: ForwarderError.Request or ForwarderError.RequestBodyDestination } &&
          !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested);
 
-    /// <summary>The cluster's available replicas other than the one that just failed.</summary>
-    public static IReadOnlyList<Yarp.ReverseProxy.Model.DestinationState> OtherReplicas(HttpContext context)
+    /// <summary>Attempts per request, the first included, when they fail before an answer (<see cref="FailedBeforeAnswer"/>).</summary>
+    public const int MaxAttempts = 3;
+
+    /// <summary>
+    /// Where the next attempt goes: the cluster's available replicas other than the one that just failed; when there is
+    /// no other, the same address again, since a lone destination is a balancer (a Kubernetes Service, DCP's proxy in
+    /// front of replicas) that may send the next connection to a live replica, and a lone dead replica refuses at once.
+    /// </summary>
+    public static IReadOnlyList<Yarp.ReverseProxy.Model.DestinationState> NextReplicas(HttpContext context)
     {
         var proxy = context.GetReverseProxyFeature();
         var failed = proxy.ProxiedDestination;
-        return proxy.Route.Cluster?.DestinationsState.AvailableDestinations.Where(d => d != failed).ToList() ?? [];
+        var others = proxy.Route.Cluster?.DestinationsState.AvailableDestinations.Where(d => d != failed).ToList() ?? [];
+        return others.Count > 0 || failed is null ? others : [failed];
     }
 
     public static void ResetForRetry(HttpContext context, IReadOnlyList<Yarp.ReverseProxy.Model.DestinationState> destinations)
