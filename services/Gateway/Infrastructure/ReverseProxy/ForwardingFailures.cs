@@ -180,7 +180,7 @@ public static partial class ForwardingFailures
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding {Method} {Path} to {Destination} failed: {Error} ({Reason})")]
     private static partial void LogUpstreamFailure(ILogger logger, string method, string? path, string destination, ForwarderError error, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding {Method} {Path} to {Destination} failed before an answer ({Reason}); retrying on another replica")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding {Method} {Path} to {Destination} failed before an answer ({Reason}); retrying")]
     private static partial void LogRetriedElsewhere(ILogger logger, string method, string? path, string destination, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Forwarding {Method} {Path} to {Service} stopped by the client: {Error} ({Reason})")]
