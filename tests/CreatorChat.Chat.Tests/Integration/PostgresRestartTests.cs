@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -69,6 +70,38 @@ public sealed class PostgresRestartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_postgres_crash_chat_answers_again_within_one_break_and_keeps_answering()
+    {
+        using var budget = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        // Many connections open at once (continuing a conversation reads it first), idle in the pool when the server dies.
+        var fans = Enumerable.Range(0, 12).Select(_ => _chat.Fan(Guid.NewGuid())).ToList();
+        var started = await Task.WhenAll(fans.Select((fan, i) => AnsweredAsync(fan, $"Why knead bread dough? ({i})", budget.Token)));
+        await Task.WhenAll(fans.Select((fan, i) =>
+            AnsweredAsync(fan, "And how long?", budget.Token, started[i]["conversation_id"]!.GetValue<Guid>())));
+
+        await _infrastructure.StopPostgresAsync(crash: true);
+        await _infrastructure.StartPostgresAsync(budget.Token);
+        var watch = Stopwatch.StartNew();
+        await AnsweredAsync(fans[0], "What is the claw grip?", budget.Token);
+        var recovered = watch.Elapsed;
+
+        var failed = new List<int>();
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await fans[i % fans.Count].PostJsonAsync("/api/v1/chat", new { creator_id = SampleKnowledge.Slug, message = $"What is the claw grip? ({i})" });
+            if (!response.IsSuccessStatusCode)
+            {
+                failed.Add((int)response.StatusCode);
+            }
+        }
+
+        // At most one break of the breaker (5 s) before the first answer, then no relapse: no dead pooled connection is
+        // left to fail one more trial call and open the breaker again.
+        Assert.True(recovered < TimeSpan.FromSeconds(9), recovered.ToString());
+        Assert.True(failed.Count == 0, string.Join(", ", failed));
+    }
+
+    [Fact]
     public async Task A_streaming_chat_while_postgres_is_down_gets_a_503_problem_with_retry_after_then_streams_again()
     {
         var fan = _chat.Fan(Guid.NewGuid());
@@ -127,11 +160,11 @@ public sealed class PostgresRestartTests : IAsyncLifetime
     }
 
     /// <summary>Asks until chat answers 200 (right after a restart it may answer 503 with Retry-After, which acknowledges nothing).</summary>
-    private static async Task<JsonObject> AnsweredAsync(HttpClient fan, string question, CancellationToken cancellationToken)
+    private static async Task<JsonObject> AnsweredAsync(HttpClient fan, string question, CancellationToken cancellationToken, Guid? conversation = null)
     {
         while (true)
         {
-            using var response = await fan.PostJsonAsync("/api/v1/chat", new { creator_id = SampleKnowledge.Slug, message = question });
+            using var response = await fan.PostJsonAsync("/api/v1/chat", new { creator_id = SampleKnowledge.Slug, message = question, conversation_id = conversation });
             if (response.IsSuccessStatusCode)
             {
                 return (await response.ReadJsonAsync()).AsObject();
