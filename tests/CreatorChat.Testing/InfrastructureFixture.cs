@@ -38,7 +38,9 @@ public sealed class InfrastructureFixture : IAsyncLifetime
         var postgres = Environment.GetEnvironmentVariable("CREATORCHAT_TEST_POSTGRES");
         if (string.IsNullOrWhiteSpace(postgres))
         {
-            _postgres = await LocalPostgres.StartAsync(Path.Combine(_folder, "postgres"), FreePort.Next(), ephemeral: true, timeout.Token);
+            // Outside the ephemeral range: the kernel may give a port from it to any outgoing connection before the server binds it
+            // (or binds it again after a restart).
+            _postgres = await LocalPostgres.StartAsync(Path.Combine(_folder, "postgres"), FreePort.OutsideEphemeralRange(), ephemeral: true, timeout.Token);
             postgres = _postgres.ConnectionString("postgres");
         }
 
@@ -47,7 +49,7 @@ public sealed class InfrastructureFixture : IAsyncLifetime
         var redis = Environment.GetEnvironmentVariable("CREATORCHAT_TEST_REDIS");
         if (string.IsNullOrWhiteSpace(redis))
         {
-            _redis = await LocalRedis.StartAsync(Path.Combine(_folder, "redis"), FreePort.Next(), persistent: false, timeout.Token);
+            _redis = await LocalRedis.StartAsync(Path.Combine(_folder, "redis"), FreePort.OutsideEphemeralRange(), persistent: false, timeout.Token);
             redis = _redis.ConnectionString;
         }
 
