@@ -8,7 +8,8 @@ namespace CreatorChat.AppHost.Infrastructure;
 /// Where and how the local Postgres and Redis keep their data: <c>Infrastructure:DataFolder</c> (default
 /// <c>.localrun/</c> beside the solution; it survives restarts), fixed ports <c>Infrastructure:PostgresPort</c>
 /// (55432) and <c>Infrastructure:RedisPort</c> (56379), and <c>Infrastructure:Ephemeral=true</c> for throwaway
-/// data (tests, benchmarks: no fsync, no Redis append-only file). The binaries are found in Debian's places unless
+/// data (tests, benchmarks: no fsync, no Redis append-only file; commits stay synchronous, so a crash loses no
+/// acknowledged write). The binaries are found in Debian's places unless
 /// <c>Infrastructure:PostgresBin</c> (the folder holding <c>postgres</c> and <c>initdb</c>) or
 /// <c>Infrastructure:RedisServer</c> (the <c>redis-server</c> executable) say where they are.
 /// </summary>

@@ -209,6 +209,23 @@ public sealed class AspirePlatform : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops one replica the way an orchestrator scales it in (DCP's stop: a signal, then its own graceful shutdown); waits until it has.</summary>
+    public async Task StopReplicaAsync(PlatformProcess replica)
+    {
+        var commands = _app.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(replica.ResourceId, KnownResourceCommands.StopCommand);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"Stopping {replica.Name} failed: {result.Message}");
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (Replicas(Resource(replica.Service)).Single(r => r.ResourceId == replica.ResourceId).State == KnownResourceStates.Running)
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
     /// <summary>Starts a replica again (after a test stopped or killed it), as an orchestrator would, and waits until it is healthy.</summary>
     public async Task<PlatformProcess> RestartAsync(PlatformProcess replica)
     {
@@ -324,7 +341,8 @@ public sealed class AspirePlatform : IAsyncDisposable
         }
     }
 
-    // DCP starts a project as `dotnet run --no-build`, which starts the service's own process as its child.
+    // DCP starts a project as `dotnet run --no-build`, which starts the service's own process as its child. The launcher may
+    // have short-lived children too, so the service is its oldest child that is still alive.
     private static int ServiceProcessId(int launcher)
     {
         if (!OperatingSystem.IsLinux())
@@ -332,6 +350,8 @@ public sealed class AspirePlatform : IAsyncDisposable
             return launcher;
         }
 
+        var service = launcher;
+        var oldest = long.MaxValue;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
@@ -339,10 +359,11 @@ public sealed class AspirePlatform : IAsyncDisposable
                 try
                 {
                     var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                    var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-                    if (parent == launcher)
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // state, ppid, … starttime is the 20th
+                    var startedAt = long.Parse(fields[19], CultureInfo.InvariantCulture);
+                    if (int.Parse(fields[1], CultureInfo.InvariantCulture) == launcher && fields[0] != "Z" && startedAt < oldest)
                     {
-                        return pid;
+                        (service, oldest) = (pid, startedAt);
                     }
                 }
                 catch (IOException)
@@ -352,7 +373,7 @@ public sealed class AspirePlatform : IAsyncDisposable
             }
         }
 
-        return launcher;
+        return service;
     }
 
     private static bool ProcessIsAlive(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);

@@ -38,7 +38,9 @@ public sealed class InfrastructureFixture : IAsyncLifetime
         var postgres = Environment.GetEnvironmentVariable("CREATORCHAT_TEST_POSTGRES");
         if (string.IsNullOrWhiteSpace(postgres))
         {
-            _postgres = await LocalPostgres.StartAsync(Path.Combine(_folder, "postgres"), FreePort.Next(), ephemeral: true, timeout.Token);
+            // Outside the ephemeral range: the kernel may give a port from it to any outgoing connection before the server binds it
+            // (or binds it again after a restart).
+            _postgres = await LocalPostgres.StartAsync(Path.Combine(_folder, "postgres"), FreePort.OutsideEphemeralRange(), ephemeral: true, timeout.Token);
             postgres = _postgres.ConnectionString("postgres");
         }
 
@@ -47,7 +49,7 @@ public sealed class InfrastructureFixture : IAsyncLifetime
         var redis = Environment.GetEnvironmentVariable("CREATORCHAT_TEST_REDIS");
         if (string.IsNullOrWhiteSpace(redis))
         {
-            _redis = await LocalRedis.StartAsync(Path.Combine(_folder, "redis"), FreePort.Next(), persistent: false, timeout.Token);
+            _redis = await LocalRedis.StartAsync(Path.Combine(_folder, "redis"), FreePort.OutsideEphemeralRange(), persistent: false, timeout.Token);
             redis = _redis.ConnectionString;
         }
 
@@ -55,9 +57,20 @@ public sealed class InfrastructureFixture : IAsyncLifetime
     }
 
     /// <summary>The PostgreSQL server's main process (its backends are its children), when this fixture started it.</summary>
-    public int PostgresProcessId => _postgres is null
-        ? throw new InvalidOperationException("PostgreSQL was not started by this fixture (CREATORCHAT_TEST_POSTGRES is set).")
-        : int.Parse(File.ReadLines(Path.Combine(_postgres.DataDirectory, "postmaster.pid")).First().Trim());
+    public int PostgresProcessId => int.Parse(File.ReadLines(Path.Combine(OwnPostgres.DataDirectory, "postmaster.pid")).First().Trim());
+
+    /// <summary>
+    /// Stops the PostgreSQL server this fixture started: <paramref name="crash"/> is an immediate stop (no checkpoint, no
+    /// flush, clients cut off, recovery at the next start), otherwise a fast, clean one. <see cref="StartPostgresAsync"/>
+    /// starts it again on the same port and data: what survives a crash is what was durable.
+    /// </summary>
+    public Task StopPostgresAsync(bool crash) => OwnPostgres.StopAsync(immediate: crash);
+
+    public async Task StartPostgresAsync(CancellationToken cancellationToken) =>
+        _postgres = await LocalPostgres.StartAsync(Path.Combine(_folder, "postgres"), OwnPostgres.Port, ephemeral: true, cancellationToken);
+
+    private LocalPostgres OwnPostgres =>
+        _postgres ?? throw new InvalidOperationException("PostgreSQL was not started by this fixture (CREATORCHAT_TEST_POSTGRES is set).");
 
     /// <summary>The Redis server's process, when this fixture started it.</summary>
     public int RedisProcessId => _redis?.ProcessId

@@ -10,7 +10,8 @@ const string usage =
                   --seconds 10 --concurrency 100 --burst 300 --rounds 1 (mirrored rounds of all phases to average)
       chat        chat turns through the gateway (offline model): turns/s and time to first token
                   --seconds 10 --videos 82 --rate 300
-      faults      fans chatting while Redis, a retrieval replica, a chat replica and Postgres are killed, then frozen:
+      faults      fans chatting while Redis, a retrieval replica, a chat replica and Postgres are killed (replicas also
+                  stopped gracefully), then frozen:
                   error rates, recovery, p99 after the first timeout, answers missing from history
                   --fans 20 --seconds 10
       hostile     malformed and hostile requests (issue 9's classes) through the gateway: counts by status, every 5xx

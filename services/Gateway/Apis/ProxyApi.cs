@@ -58,11 +58,19 @@ public static class ProxyApi
 
         var service = context.GetReverseProxyFeature().Cluster.Config.ClusterId;
         var started = Stopwatch.GetTimestamp();
-        await forward();
-        if (ForwardingFailures.NeverLeft(context) && ForwardingFailures.OtherReplicas(context) is { Count: > 0 } others)
+        var retryable = ForwardingFailures.MayRetryElsewhere(context);
+        if (retryable)
         {
-            // Refused at connect: the request never reached the service, so another replica may take it (any method).
-            ForwardingFailures.ResetForRetry(context, others);
+            context.Request.EnableBuffering();
+        }
+
+        await forward();
+        // Refused at connect (never reached the service, any method), or a chat turn or a read whose replica died before
+        // answering: another replica takes it.
+        for (var attempt = 1; attempt < ForwardingFailures.MaxAttempts && ForwardingFailures.FailedBeforeAnswer(context, retryable); attempt++)
+        {
+            ForwardingFailures.Log(context, service, context.Features.Get<IForwarderErrorFeature>()!, retried: true);
+            ForwardingFailures.ResetForRetry(context, ForwardingFailures.NextReplicas(context));
             await forward();
         }
 

@@ -1,6 +1,7 @@
 using CreatorChat.Chat.Pipeline;
 using CreatorChat.Chat.Tests.Support;
 using CreatorChat.Testing;
+using System.Text.Json.Nodes;
 using Xunit;
 
 namespace CreatorChat.Chat.Tests.Integration;
@@ -44,7 +45,7 @@ public sealed class DegradedAnswerTests(InfrastructureFixture infrastructure) : 
         // Retrieval is back: the same question gets a real answer, not the degraded one from a cache.
         _chat.Upstreams.Mode = RetrievalMode.Normal;
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        System.Text.Json.Nodes.JsonObject again;
+        JsonObject again;
         do
         {
             await Task.Delay(250);
@@ -55,5 +56,38 @@ public sealed class DegradedAnswerTests(InfrastructureFixture infrastructure) : 
         Assert.False(again["degraded"]!.GetValue<bool>());
         Assert.False(again["cached"]!.GetValue<bool>());
         Assert.Contains("fingertips", again["response"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Retrieval_down_flags_the_websocket_complete_frame_and_the_answer_is_not_cached()
+    {
+        var fan = Guid.NewGuid();
+        using var socket = await _chat.Factory.Server.CreateWebSocketClient()
+            .ConnectAsync(new Uri(_chat.Factory.Server.BaseAddress, $"/api/v1/chat/ws?access_token={_chat.Tokens.User(fan)}"), CancellationToken.None);
+        _chat.Upstreams.Mode = RetrievalMode.SearchFailing;
+
+        await StreamingStopTests.SendAsync(socket, new { type = "message", creator_id = SampleKnowledge.Slug, message = "Why knead bread dough?" });
+        var frames = await StreamingStopTests.ReceiveUntilAsync(socket, "complete");
+        var complete = frames[^1];
+        Assert.True(complete["degraded"]!.GetValue<bool>());
+        Assert.False(complete["cached"]!.GetValue<bool>());
+        Assert.Equal(ChatPipeline.RetrievalUnavailableAnswer, string.Concat(frames.Where(f => f["type"]!.GetValue<string>() == "chunk").Select(f => f["text"]!.GetValue<string>())));
+        var messages = await ChatServiceFixture.MessagesAsync(_chat.Fan(fan), complete["conversation_id"]!.GetValue<Guid>());
+        Assert.True(messages[1]!["degraded"]!.GetValue<bool>());
+
+        // Retrieval is back: the same question on the same socket is answered from the videos, not from a cached fallback.
+        _chat.Upstreams.Mode = RetrievalMode.Normal;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        JsonNode again;
+        do
+        {
+            await Task.Delay(250);
+            await StreamingStopTests.SendAsync(socket, new { type = "message", creator_id = SampleKnowledge.Slug, message = "Why knead bread dough?" });
+            again = (await StreamingStopTests.ReceiveUntilAsync(socket, "complete"))[^1];
+        }
+        while (again["degraded"]!.GetValue<bool>() && DateTime.UtcNow < deadline);
+
+        Assert.False(again["degraded"]!.GetValue<bool>());
+        Assert.False(again["cached"]!.GetValue<bool>());
     }
 }

@@ -184,7 +184,7 @@ public sealed class StreamingStopTests(InfrastructureFixture infrastructure) : I
     private async Task<WebSocket> ConnectAsync(string query) =>
         await _chat.Factory.Server.CreateWebSocketClient().ConnectAsync(new Uri(_chat.Factory.Server.BaseAddress, "/api/v1/chat/ws" + query), CancellationToken.None);
 
-    private static Task SendAsync(WebSocket socket, object frame) =>
+    internal static Task SendAsync(WebSocket socket, object frame) =>
         socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(frame), WebSocketMessageType.Text, true, CancellationToken.None);
 
     internal static async Task<JsonNode> ReceiveAsync(WebSocket socket)

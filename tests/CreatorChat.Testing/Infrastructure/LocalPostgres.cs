@@ -28,7 +28,10 @@ public sealed class LocalPostgres : IAsyncDisposable
             Host = "127.0.0.1", Port = Port, Username = SuperUser, Password = Password, Database = database,
         }.ConnectionString;
 
-    /// <param name="ephemeral">Tests: no fsync, nothing worth keeping.</param>
+    /// <param name="ephemeral">
+    /// Tests: no fsync and no full-page writes (only a machine crash loses what the kernel holds). Commits stay
+    /// synchronous: with <c>synchronous_commit=off</c> a crashed server forgets commits it already acknowledged.
+    /// </param>
     public static async Task<LocalPostgres> StartAsync(string folder, int port, bool ephemeral, CancellationToken cancellationToken)
     {
         var bin = BinDirectory();
@@ -50,7 +53,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         var options = $"-p {port} -k {dataDirectory} -c listen_addresses=127.0.0.1 -c max_connections=300";
         if (ephemeral)
         {
-            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+            options += " -c fsync=off -c full_page_writes=off";
         }
 
         await RunAsServerUserAsync(Path.Combine(bin, "pg_ctl"),

@@ -11,7 +11,8 @@ namespace CreatorChat.Benchmarks.Faults;
 
 /// <summary>
 /// N fans chat through the gateway (JSON turns, continuing conversations) while, one at a time, Redis,
-/// one retrieval replica, one chat replica and PostgreSQL are killed and restarted, then frozen
+/// one retrieval replica, one chat replica and PostgreSQL are killed and restarted (the replicas also stopped
+/// gracefully and restarted), then frozen
 /// (SIGSTOP: the process holds its port and never answers) and thawed. Per fault: error rate during
 /// the fault and after it, seconds until the last error after the restore, p99 latency after the
 /// first timeout, and at the end every acknowledged answer is looked up in its conversation's history.
@@ -55,9 +56,11 @@ public static class FaultsBenchmark
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         foreach (var target in Targets)
         {
-            foreach (var freeze in new[] { false, true })
+            // A replica is also stopped gracefully, as an orchestrator scales it in or rolls it.
+            foreach (var fault in target is "redis" or "postgres" ? new[] { "killed", "frozen" } : ["killed", "stopped", "frozen"])
             {
-                var name = $"{target} {(freeze ? "frozen" : "killed")}";
+                var freeze = fault == "frozen";
+                var name = $"{target} {fault}";
                 Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {name}");
                 var faultAt = clock.Elapsed.TotalSeconds;
                 using var budget = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -65,6 +68,10 @@ public static class FaultsBenchmark
                 if (freeze)
                 {
                     ProcessFreezer.Freeze(pid);
+                }
+                else if (fault == "stopped")
+                {
+                    await targets.StopAsync(target, budget.Token);
                 }
                 else
                 {
@@ -90,8 +97,8 @@ public static class FaultsBenchmark
         await stop.CancelAsync();
         await Task.WhenAll(load);
         var all = samples.ToList();
-        var missing = await MissingAnswersAsync(http, tokens, all);
-        Print(phases, all, missing);
+        var (missing, unreadable) = await MissingAnswersAsync(http, tokens, all);
+        Print(phases, all, missing, unreadable);
         return 0;
     }
 
@@ -145,31 +152,56 @@ public static class FaultsBenchmark
         }
     }
 
-    private static async Task<int> MissingAnswersAsync(HttpClient http, List<string> tokens, List<Sample> samples)
+    /// <summary>
+    /// Every acknowledged answer (a 2xx with a message id) looked up in its conversation's history. A history that cannot be
+    /// read right now is asked again for a while, and one that never answers is counted as unreadable, not as lost.
+    /// </summary>
+    private static async Task<(List<Sample> Missing, int Unreadable)> MissingAnswersAsync(HttpClient http, List<string> tokens, List<Sample> samples)
     {
-        var missing = 0;
+        var missing = new List<Sample>();
+        var unreadable = 0;
         foreach (var group in samples.Where(s => s.Message is not null).GroupBy(s => (s.Fan, s.Conversation)))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/conversations/{group.Key.Conversation}/messages");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[group.Key.Fan]);
-            using var response = await http.SendAsync(request);
-            var stored = response.IsSuccessStatusCode
-                ? (JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonArray ?? []).Select(m => m!["id"]!.GetValue<Guid>()).ToHashSet()
-                : [];
-            missing += group.Count(s => !stored.Contains(s.Message!.Value));
+            HashSet<Guid>? stored = null;
+            for (var attempt = 0; attempt < 20 && stored is null; attempt++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/conversations/{group.Key.Conversation}/messages");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[group.Key.Fan]);
+                using var response = await http.SendAsync(request);
+                if (response.IsSuccessStatusCode)
+                {
+                    stored = (JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonArray ?? []).Select(m => m!["id"]!.GetValue<Guid>()).ToHashSet();
+                }
+                else if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    stored = []; // the whole conversation is gone
+                }
+                else
+                {
+                    await Task.Delay(500);
+                }
+            }
+
+            if (stored is null)
+            {
+                unreadable += group.Count();
+                continue;
+            }
+
+            missing.AddRange(group.Where(s => !stored.Contains(s.Message!.Value)));
         }
 
-        return missing;
+        return (missing, unreadable);
     }
 
-    private static void Print(List<Phase> phases, List<Sample> samples, int missing)
+    private static void Print(List<Phase> phases, List<Sample> samples, List<Sample> missing, int unreadable)
     {
         static bool Failed(Sample s) => s.Status is not (>= 200 and < 300);
         static string Rate(List<Sample> window) => window.Count == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * window.Count(Failed) / window.Count:0.0} % of {window.Count}");
 
         Console.WriteLine();
-        Console.WriteLine("| fault | errors during | errors after | recovery (s) | p99 after first timeout (ms) | degraded answers | statuses during |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
+        Console.WriteLine("| fault | errors during | errors after | recovery (s) | p99 after first timeout (ms) | degraded answers | statuses during | statuses after |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
         foreach (var phase in phases)
         {
             var during = samples.Where(s => s.StartedAt >= phase.FaultAt && s.StartedAt < phase.RestoredAt).ToList();
@@ -181,13 +213,17 @@ public static class FaultsBenchmark
                 : samples.Where(s => s.StartedAt >= firstTimeout && s.StartedAt < phase.EndAt).ToList();
             var latencies = afterTimeout.Select(s => s.Latency * 1000).Order().ToList();
             var p99 = latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(latencies.Count * 0.99) - 1)];
-            var statuses = string.Join(", ", during.GroupBy(s => s.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}"));
+            static string Statuses(List<Sample> window) => string.Join(", ", window.GroupBy(s => s.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {phase.Name} | {Rate(during)} | {Rate(after)} | {lastError - phase.RestoredAt:0.0} | {p99:0} | {during.Count(s => s.Degraded)} | {statuses} |"));
+                $"| {phase.Name} | {Rate(during)} | {Rate(after)} | {lastError - phase.RestoredAt:0.0} | {p99:0} | {during.Count(s => s.Degraded)} | {Statuses(during)} | {Statuses(after)} |"));
         }
 
         var acknowledged = samples.Count(s => s.Message is not null);
         Console.WriteLine();
-        Console.WriteLine($"Acknowledged answers: {acknowledged}; missing from history at the end: {missing}.");
+        Console.WriteLine($"Acknowledged answers: {acknowledged}; missing from history at the end: {missing.Count}; history unreadable (not checked): {unreadable}.");
+        foreach (var lost in missing.GroupBy(s => phases.LastOrDefault(p => s.StartedAt + s.Latency >= p.FaultAt)?.Name ?? "before the first fault"))
+        {
+            Console.WriteLine($"  acknowledged during or after '{lost.Key}': {lost.Count()} missing ({string.Join(", ", lost.Select(s => s.Message))})");
+        }
     }
 }

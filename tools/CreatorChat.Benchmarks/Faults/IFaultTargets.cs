@@ -6,7 +6,7 @@ namespace CreatorChat.Benchmarks.Faults;
 /// <summary>
 /// What the faults benchmark needs from a running platform, and no more: the gateway's address, and for
 /// each target — <c>redis</c>, <c>postgres</c> or a replica such as <c>chat-1</c> — its process id
-/// (to freeze and thaw it), a crash and a restart.
+/// (to freeze and thaw it), a crash, a graceful stop (replicas only) and a restart.
 /// </summary>
 public interface IFaultTargets
 {
@@ -15,6 +15,8 @@ public interface IFaultTargets
     int ProcessId(string target);
 
     Task KillAsync(string target, CancellationToken cancellationToken);
+
+    Task StopAsync(string target, CancellationToken cancellationToken);
 
     Task RestartAsync(string target, CancellationToken cancellationToken);
 }
@@ -35,14 +37,22 @@ public sealed class AspireFaultTargets(AspirePlatform platform) : IFaultTargets
 
     public Task KillAsync(string target, CancellationToken cancellationToken)
     {
+        var pid = ProcessId(target);
         if (target is not ("redis" or "postgres"))
         {
-            _killed[target] = platform.Processes.First(p => p.Name == target);
+            _killed[target] = platform.Processes.First(p => p.Id == pid);
         }
 
-        using var process = Process.GetProcessById(ProcessId(target));
+        using var process = Process.GetProcessById(pid);
         process.Kill(entireProcessTree: true);
         return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(string target, CancellationToken cancellationToken)
+    {
+        var replica = platform.Processes.First(p => p.Name == target);
+        _killed[target] = replica;
+        await platform.StopReplicaAsync(replica);
     }
 
     public async Task RestartAsync(string target, CancellationToken cancellationToken)

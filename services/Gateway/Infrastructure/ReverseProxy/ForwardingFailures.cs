@@ -14,8 +14,15 @@ public static partial class ForwardingFailures
 {
     public const string RetryAfterSeconds = "5";
 
+    /// <summary>
+    /// YARP's own line for a failed forward (a warning with the whole stack, whoever failed) is filtered out in
+    /// <see cref="ReverseProxyExtensions"/>; this is the one line instead.
+    /// </summary>
+    public const string ForwarderCategory = "Yarp.ReverseProxy.Forwarder.HttpForwarder";
+
     public static async Task AnswerAsync(HttpContext context, string service, IForwarderErrorFeature error)
     {
+        Log(context, service, error, retried: false);
         if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
         {
             return;
@@ -26,8 +33,6 @@ public static partial class ForwardingFailures
         {
             var timedOut = error.Error == ForwarderError.RequestTimedOut;
             var status = timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status503ServiceUnavailable;
-            LogUpstreamFailure(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ForwardingFailures)),
-                context.Request.Method, context.Request.Path.Value, service, error.Error, error.Exception?.GetType().Name);
             context.Response.Headers.RetryAfter = RetryAfterSeconds;
             await TypedResults.Problem(statusCode: status, title: timedOut ? "Upstream timeout" : "Service unavailable",
                 detail: $"The {service} service is not answering right now. Please try again shortly.").ExecuteAsync(context);
@@ -62,17 +67,49 @@ public static partial class ForwardingFailures
         return false;
     }
 
-    /// <summary>The cluster's available replicas other than the one that just failed.</summary>
-    public static IReadOnlyList<Yarp.ReverseProxy.Model.DestinationState> OtherReplicas(HttpContext context)
+    /// <summary>
+    /// May another replica take this request when the first one fails before answering? A chat turn may: the fan got
+    /// nothing and would only send it again (at worst its question is kept twice, as after the fan's own retry); so may a
+    /// method without side effects. Anything else is retried only when it never left (<see cref="NeverLeft"/>).
+    /// Its body is buffered as it is forwarded, so that it can be sent again.
+    /// </summary>
+    public static bool MayRetryElsewhere(HttpContext context) =>
+        Edge.EdgeGuard.IsChatMessage(context) ||
+        HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method);
+
+    /// <summary>
+    /// The forward failed before any answer: refused at connect, or — for a request that <see cref="MayRetryElsewhere"/> —
+    /// the replica died or cut the connection before its response headers, taking the body or after it (a crash mid-turn).
+    /// </summary>
+    public static bool FailedBeforeAnswer(HttpContext context, bool retryable) =>
+        NeverLeft(context) ||
+        (retryable && context.Features.Get<IForwarderErrorFeature>() is { Error: ForwarderError.Request or ForwarderError.RequestBodyDestination } &&
+         !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested);
+
+    /// <summary>Attempts per request, the first included, when they fail before an answer (<see cref="FailedBeforeAnswer"/>).</summary>
+    public const int MaxAttempts = 3;
+
+    /// <summary>
+    /// Where the next attempt goes: the cluster's available replicas other than the one that just failed; when there is
+    /// no other, the same address again, since a lone destination is a balancer (a Kubernetes Service, DCP's proxy in
+    /// front of replicas) that may send the next connection to a live replica, and a lone dead replica refuses at once.
+    /// </summary>
+    public static IReadOnlyList<Yarp.ReverseProxy.Model.DestinationState> NextReplicas(HttpContext context)
     {
         var proxy = context.GetReverseProxyFeature();
         var failed = proxy.ProxiedDestination;
-        return proxy.Route.Cluster?.DestinationsState.AvailableDestinations.Where(d => d != failed).ToList() ?? [];
+        var others = proxy.Route.Cluster?.DestinationsState.AvailableDestinations.Where(d => d != failed).ToList() ?? [];
+        return others.Count > 0 || failed is null ? others : [failed];
     }
 
     public static void ResetForRetry(HttpContext context, IReadOnlyList<Yarp.ReverseProxy.Model.DestinationState> destinations)
     {
         context.Features.Set<IForwarderErrorFeature>(null);
+        if (context.Request.Body.CanSeek)
+        {
+            context.Request.Body.Position = 0; // buffered (MayRetryElsewhere): the next replica gets the whole body again
+        }
+
         context.Response.Clear();
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.GetReverseProxyFeature().AvailableDestinations = destinations;
@@ -91,6 +128,64 @@ public static partial class ForwardingFailures
         return null;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding {Method} {Path} to {Service} failed: {Error} ({Exception})")]
-    private static partial void LogUpstreamFailure(ILogger logger, string method, string? path, string service, ForwarderError error, string? exception);
+    /// <summary>
+    /// One line per failed forward, no stack: the service's fault is a warning naming the replica that failed; the
+    /// client's (a body cut short, an invalid chunk, gone mid-answer) is information, or debug when it merely left.
+    /// </summary>
+    public static void Log(HttpContext context, string service, IForwarderErrorFeature error, bool retried)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ForwardingFailures));
+        var method = context.Request.Method;
+        var path = context.Request.Path.Value;
+        var reason = Reason(error.Exception);
+        if (UpstreamFailurePolicy.IsUpstreamFailure(error.Error))
+        {
+            var destination = context.GetReverseProxyFeature().ProxiedDestination?.DestinationId ?? service;
+            if (retried)
+            {
+                LogRetriedElsewhere(logger, method, path, destination, reason);
+            }
+            else
+            {
+                LogUpstreamFailure(logger, method, path, destination, error.Error, reason);
+            }
+        }
+        else if (error.Error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
+                 or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeResponseCanceled)
+        {
+            LogClientGone(logger, method, path, service, error.Error);
+        }
+        else
+        {
+            LogClientFault(logger, method, path, service, error.Error, reason);
+        }
+    }
+
+    /// <summary>The innermost exception's type and message: what failed, without the stack.</summary>
+    private static string Reason(Exception? exception)
+    {
+        if (exception is null)
+        {
+            return "no exception";
+        }
+
+        while (exception.InnerException is not null)
+        {
+            exception = exception.InnerException;
+        }
+
+        return $"{exception.GetType().Name}: {exception.Message}";
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding {Method} {Path} to {Destination} failed: {Error} ({Reason})")]
+    private static partial void LogUpstreamFailure(ILogger logger, string method, string? path, string destination, ForwarderError error, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding {Method} {Path} to {Destination} failed before an answer ({Reason}); retrying")]
+    private static partial void LogRetriedElsewhere(ILogger logger, string method, string? path, string destination, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Forwarding {Method} {Path} to {Service} stopped by the client: {Error} ({Reason})")]
+    private static partial void LogClientFault(ILogger logger, string method, string? path, string service, ForwarderError error, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Forwarding {Method} {Path} to {Service} ended: the client went away ({Error})")]
+    private static partial void LogClientGone(ILogger logger, string method, string? path, string service, ForwarderError error);
 }

@@ -26,6 +26,9 @@ public static class ReverseProxyExtensions
             builder.Services.AddHttpClient(service, client => client.BaseAddress = new Uri($"http://{service}"));
         }
 
+        // YARP logs every failed forward as a warning with its stack, a client's broken body as much as a dead replica:
+        // ForwardingFailures.Log writes one line instead, a warning only when the service failed.
+        builder.Logging.AddFilter(ForwardingFailures.ForwarderCategory, LogLevel.Error);
         builder.Services.AddSingleton<ProxyMetrics>();
         builder.Services.AddSingleton<WebSocketForwarder>();
         return builder;
