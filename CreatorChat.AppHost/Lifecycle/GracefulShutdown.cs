@@ -47,7 +47,8 @@ internal sealed class GracefulShutdown(ResourceNotificationService notifications
         var started = time.GetTimestamp();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Budget);
-        var processes = _processes.ToArray();
+        // The host may stop twice (Run's stop, then dispose): the second time there is nothing left to stop.
+        var processes = _processes.Where(p => IsAlive(p.Value.Pid)).ToArray();
         var stopped = await StopAsync(processes.Where(p => p.Value.IsService), deadline.Token)
             && await StopAsync(processes.Where(p => !p.Value.IsService), deadline.Token);
         if (stopped && processes.Length > 0)
