@@ -87,6 +87,21 @@ public sealed class AspirePlatform : IAsyncDisposable
 
     public static async Task<AspirePlatform> StartAsync(AspirePlatformOptions options, CancellationToken cancellationToken)
     {
+        // Free ports are picked before the processes bind them, by us and by DCP alike, while other test assemblies do
+        // the same: once in a while two picks meet. A start lost to that is tried once more, on fresh ports.
+        try
+        {
+            return await StartOnceAsync(options, cancellationToken);
+        }
+        catch (PortTakenException taken)
+        {
+            Console.Error.WriteLine($"The platform lost a port to another process ({taken.Message}); starting it again on fresh ports.");
+            return await StartOnceAsync(options, cancellationToken);
+        }
+    }
+
+    private static async Task<AspirePlatform> StartOnceAsync(AspirePlatformOptions options, CancellationToken cancellationToken)
+    {
         var dataFolder = options.ExistingPostgres is null || options.ExistingRedis is null
             ? Path.Combine(Path.GetTempPath(), "creatorchat-platform", Guid.NewGuid().ToString("N")[..12])
             : null;
@@ -182,12 +197,44 @@ public sealed class AspirePlatform : IAsyncDisposable
             platform.RedisConnectionString = (await app.GetConnectionStringAsync("cache", timeout.Token))!;
             return platform;
         }
-        catch
+        catch (Exception failure)
         {
+            var taken = platform.PortTakenIn();
             await platform.DisposeAsync();
+            if (taken is not null)
+            {
+                throw new PortTakenException(taken, failure);
+            }
+
             throw;
         }
     }
+
+    /// <summary>The first log line of a resource that could not bind its port, if one could not.</summary>
+    private string? PortTakenIn()
+    {
+        if (!Directory.Exists(LogFolder))
+        {
+            return null;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(LogFolder, "*.log"))
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
+            {
+                if (line.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+                {
+                    return $"{Path.GetFileNameWithoutExtension(path)}: {line.Trim()}";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private sealed class PortTakenException(string message, Exception inner) : Exception(message, inner);
 
     /// <summary>Stops every replica of a service (to test what happens when a dependency is down).</summary>
     public async Task StopServiceAsync(string name)
