@@ -117,18 +117,6 @@ internal sealed class AppHostProcess : IAsyncDisposable
         return tree;
     }
 
-    public static bool IsAlive(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].TrimStart().FirstOrDefault() is not ('Z' or 'X');
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
-
     public void Signal(string signal)
     {
         using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(CultureInfo.InvariantCulture)]);
@@ -200,7 +188,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
         try
         {
             var raw = File.ReadAllText($"/proc/{pid}/cmdline");
-            return raw.Length == 0 || !IsAlive(pid) ? null : raw.Replace('\0', ' ');
+            return raw.Length == 0 || !LinuxProcess.IsAlive(pid) ? null : raw.Replace('\0', ' ');
         }
         catch (IOException)
         {

@@ -87,13 +87,13 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         Assert.Equal(0, await appHost.WaitForExitAsync(stop.Token));
         var apphostExited = stopping.Elapsed;
-        while (tree.Any(p => AppHostProcess.IsAlive(p.Pid)) && !stop.IsCancellationRequested)
+        while (tree.Any(p => LinuxProcess.IsAlive(p.Pid)) && !stop.IsCancellationRequested)
         {
             await Task.Delay(100, CancellationToken.None);
         }
 
         output.WriteLine($"{tree.Count} processes; the AppHost exited {apphostExited.TotalSeconds:0.0} s after SIGINT, the last process {stopping.Elapsed.TotalSeconds:0.0} s after");
-        Assert.Empty(tree.Where(p => AppHostProcess.IsAlive(p.Pid)).Select(p => $"{p.Pid} {p.Command}"));
+        Assert.Empty(tree.Where(p => LinuxProcess.IsAlive(p.Pid)).Select(p => $"{p.Pid} {p.Command}"));
         Assert.Contains("Database cluster state:               shut down", await ControlDataAsync(Path.Combine(appHost.DataFolder, "postgres", "pgdata")));
     }
 

@@ -280,7 +280,7 @@ public sealed class AspirePlatform : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         // DCP notices a killed process within a moment; start only once it has.
         while (Replicas(Resource(replica.Service)).Single(r => r.ResourceId == replica.ResourceId).State == KnownResourceStates.Running
-               && ProcessIsAlive(replica.Id))
+               && LinuxProcess.IsAlive(replica.Id))
         {
             await Task.Delay(50, timeout.Token);
         }
@@ -423,7 +423,6 @@ public sealed class AspirePlatform : IAsyncDisposable
         return service;
     }
 
-    private static bool ProcessIsAlive(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
 
     public async ValueTask DisposeAsync()
     {
