@@ -54,9 +54,9 @@ public sealed class FrozenDependencyTests : IAsyncLifetime
             slowest = watch.Elapsed > slowest ? watch.Elapsed : slowest;
         }
 
-        // The first calls pay the budget (3 s, plus the half second Npgsql waits on a cancelled query); then the breaker is open.
+        // The first call pays the budget (3 s, plus the half second Npgsql waits on a cancelled query) and opens the breaker.
         Assert.True(slowest < TimeSpan.FromSeconds(5), string.Join(", ", timings));
-        Assert.True(timings.Skip(3).All(t => t < TimeSpan.FromSeconds(1)), string.Join(", ", timings));
+        Assert.True(timings.Skip(1).All(t => t < TimeSpan.FromSeconds(1)), string.Join(", ", timings));
 
         var health = Stopwatch.StartNew();
         using (var response = await _chat.Client(null).GetAsync(new Uri("/health", UriKind.Relative)))
