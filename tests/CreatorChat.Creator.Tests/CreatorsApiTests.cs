@@ -50,6 +50,7 @@ public sealed class CreatorsApiTests : IAsyncLifetime
     [InlineData("double--hyphen")]
     [InlineData("ünïcode")]
     [InlineData("x'; DROP TABLE creators; --")]
+    [InlineData("final-newline\n")]
     public async Task Bad_slugs_are_rejected_with_a_field_error(string slug)
     {
         using var response = await Owner.PostJsonAsync("/api/v1/creators", NewCreator(slug));

@@ -6,6 +6,7 @@ using CreatorChat.Chat.Infrastructure;
 using CreatorChat.Chat.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Chat.Apis;
 
@@ -46,7 +47,7 @@ public static class ConversationsApi
             }
         }
 
-        if (creatorId is not null && !SlugRules.IsValid(creatorId))
+        if (creatorId is not null && !CreatorSlug.IsValid(creatorId))
         {
             errors["creator_id"] = ["Not a creator slug."];
         }

@@ -9,6 +9,7 @@ using CreatorChat.Chat.Pipeline;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Chat.Apis;
 
@@ -219,7 +220,7 @@ public static class OpenAiApi
                 }
             }
 
-            if (model is not null && !SlugRules.IsValid(model))
+            if (model is not null && !CreatorSlug.IsValid(model))
             {
                 errors["model"] = ["Not a creator slug; GET /v1/models lists them."];
             }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using CreatorChat.Chat.Model;
 using Microsoft.Extensions.Options;
 using CreatorChat.ServiceDefaults.Http;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Chat.Infrastructure;
 
@@ -35,7 +36,7 @@ public sealed class CreatorDirectory(IHttpClientFactory clients, IOptions<ChatSe
 
     public async Task<CreatorLookup> FindAsync(string slug, CancellationToken cancellationToken)
     {
-        if (!SlugRules.IsValid(slug))
+        if (!CreatorSlug.IsValid(slug))
         {
             return CreatorLookup.NotFound;
         }
@@ -157,13 +158,4 @@ public sealed class CreatorDirectory(IHttpClientFactory clients, IOptions<ChatSe
     {
         public bool IsFresh(DateTimeOffset now) => now < ExpiresAt;
     }
-}
-
-/// <summary>The creator service's slug rule: 3–64 lowercase letters, digits and single inner hyphens.</summary>
-public static partial class SlugRules
-{
-    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{1,62}[a-z0-9])$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex Pattern();
-
-    public static bool IsValid(string? slug) => slug is not null && Pattern().IsMatch(slug) && !slug.Contains("--", StringComparison.Ordinal);
 }

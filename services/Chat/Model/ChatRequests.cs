@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CreatorChat.Chat.Infrastructure;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Chat.Model;
 
@@ -62,9 +63,9 @@ public static class ChatRequestParser
         {
             errors.TryAdd("creator_id", ["The creator's slug is required."]);
         }
-        else if (!SlugRules.IsValid(creatorId))
+        else if (!CreatorSlug.IsValid(creatorId))
         {
-            errors["creator_id"] = ["Not a creator slug (3 to 64 lowercase letters, digits or single hyphens)."];
+            errors["creator_id"] = [$"Not a creator slug ({CreatorSlug.Rule})."];
         }
 
         ValidateMessage(message, errors);

@@ -5,6 +5,7 @@ using CreatorChat.Creator.Infrastructure;
 using CreatorChat.Creator.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Creator.Apis;
 
@@ -41,7 +42,7 @@ public static class CreatorsApi
     public static async Task<Results<Ok<PublicCreator>, ProblemHttpResult>> GetCreator(
         string slug, CreatorRepository repository, CancellationToken cancellationToken)
     {
-        var creator = CreatorValidation.IsValidSlug(slug) ? await repository.FindActiveAsync(slug, cancellationToken) : null;
+        var creator = CreatorSlug.IsValid(slug) ? await repository.FindActiveAsync(slug, cancellationToken) : null;
         return creator is null ? NotFound(slug) : TypedResults.Ok(PublicCreator.From(creator));
     }
 
@@ -102,7 +103,7 @@ public static class CreatorsApi
     // Someone else's creator looks exactly like a missing one: no probing for what exists.
     private static async Task<bool> CanManageAsync(string slug, ClaimsPrincipal user, CreatorRepository repository, CancellationToken cancellationToken)
     {
-        var creator = CreatorValidation.IsValidSlug(slug) ? await repository.FindActiveAsync(slug, cancellationToken) : null;
+        var creator = CreatorSlug.IsValid(slug) ? await repository.FindActiveAsync(slug, cancellationToken) : null;
         return creator is not null && user.CanManage(creator.OwnerId);
     }
 

@@ -2,6 +2,7 @@ using CreatorChat.Creator.Infrastructure;
 using CreatorChat.Creator.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Creator.Apis;
 
@@ -43,7 +44,7 @@ public static class InternalCreatorsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var known = CreatorValidation.IsValidSlug(slug) &&
+        var known = CreatorSlug.IsValid(slug) &&
                     await repository.ReportKnowledgeAsync(slug, report.VideoCount!.Value, report.KnowledgeVersion!.Value, cancellationToken);
         return known ? TypedResults.NoContent() : CreatorsApi.NotFound(slug);
     }
@@ -55,7 +56,7 @@ public static class InternalCreatorsApi
     public static async Task<Results<Ok<CreatorProfile>, ProblemHttpResult>> GetProfile(
         string slug, CreatorRepository repository, CancellationToken cancellationToken)
     {
-        var creator = CreatorValidation.IsValidSlug(slug) ? await repository.FindActiveAsync(slug, cancellationToken) : null;
+        var creator = CreatorSlug.IsValid(slug) ? await repository.FindActiveAsync(slug, cancellationToken) : null;
         return creator is null ? CreatorsApi.NotFound(slug) : TypedResults.Ok(CreatorProfile.From(creator));
     }
 }

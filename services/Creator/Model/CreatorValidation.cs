@@ -1,8 +1,8 @@
-using System.Text.RegularExpressions;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Creator.Model;
 
-public static partial class CreatorValidation
+public static class CreatorValidation
 {
     public const int NameMax = 100;
     public const int SpecialtyMax = 100;
@@ -10,18 +10,12 @@ public static partial class CreatorValidation
     public const int AvatarUrlMax = 2048;
     public const int PersonaMax = 8000;
 
-    // 3–64 characters, lowercase letters, digits and inner hyphens: safe in URLs, model names and logs.
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{1,62}[a-z0-9])$", RegexOptions.CultureInvariant)]
-    private static partial Regex SlugPattern();
-
-    public static bool IsValidSlug(string? slug) => slug is not null && SlugPattern().IsMatch(slug) && !slug.Contains("--", StringComparison.Ordinal);
-
     public static Dictionary<string, string[]> Validate(CreateCreatorRequest request)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!IsValidSlug(request.Slug))
+        if (!CreatorSlug.IsValid(request.Slug))
         {
-            errors["slug"] = ["Use 3 to 64 lowercase letters, digits or single hyphens, starting and ending with a letter or digit."];
+            errors["slug"] = [$"Use {CreatorSlug.Rule}."];
         }
 
         CheckName(request.Name, errors);

@@ -5,6 +5,7 @@ using CreatorChat.Retrieval.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Retrieval.Apis;
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CreatorChat.ServiceDefaults.Security;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Retrieval.Infrastructure.Creators;
 
@@ -20,16 +21,4 @@ public sealed class KnowledgeAccess(CreatorDirectory directory)
         var creator = await directory.FindAsync(slug, cancellationToken);
         return creator is not null && user.CanManage(creator.OwnerId) ? creator : null;
     }
-}
-
-public static class CreatorSlug
-{
-    /// <summary>The creator service's slug rule: 3–64 lowercase letters, digits and single inner hyphens.</summary>
-    public static bool IsValid(string? slug) =>
-        slug is { Length: >= 3 and <= 64 } &&
-        IsLetterOrDigit(slug[0]) && IsLetterOrDigit(slug[^1]) &&
-        slug.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') &&
-        !slug.Contains("--", StringComparison.Ordinal);
-
-    private static bool IsLetterOrDigit(char c) => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c);
 }
