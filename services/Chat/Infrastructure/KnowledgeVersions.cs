@@ -1,19 +1,18 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Chat.Infrastructure;
 
 /// <summary>
 /// Each creator's knowledge version, the part of the answer-cache key that changes when a video is
 /// ingested, replaced or deleted. Remembered per replica and forgotten the moment retrieval
-/// announces a change on <see cref="Channel"/>; a time limit bounds staleness should a notification
+/// announces a change on <see cref="KnowledgeChanged.Channel"/>; a time limit bounds staleness should a notification
 /// be lost, and everything is forgotten when the Redis connection comes back.
 /// </summary>
 public sealed class KnowledgeVersions(RetrievalClient retrieval, IOptions<ChatServiceOptions> options, TimeProvider timeProvider)
 {
-    public const string Channel = "creatorchat:knowledge-changed";
-
     private readonly ConcurrentDictionary<string, Entry> _versions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _generations = new(StringComparer.Ordinal);
 
@@ -84,7 +83,7 @@ public sealed class KnowledgeChangeListener(IConnectionMultiplexer redis, Knowle
     {
         try
         {
-            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(KnowledgeVersions.Channel), (_, message) =>
+            await redis.GetSubscriber().SubscribeAsync(KnowledgeChanged.Channel, (_, message) =>
             {
                 var slug = (string?)message;
                 if (!string.IsNullOrWhiteSpace(slug))
@@ -97,7 +96,7 @@ public sealed class KnowledgeChangeListener(IConnectionMultiplexer redis, Knowle
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning("Not subscribed to {Channel} yet ({Reason}); cached knowledge versions expire by time until then", KnowledgeVersions.Channel, ex.Message);
+            logger.LogWarning("Not subscribed to {Channel} yet ({Reason}); cached knowledge versions expire by time until then", KnowledgeChanged.Channel, ex.Message);
         }
     }
 
@@ -116,7 +115,7 @@ public sealed class KnowledgeChangeListener(IConnectionMultiplexer redis, Knowle
         redis.ConnectionRestored -= OnConnectionRestored;
         try
         {
-            await redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(KnowledgeVersions.Channel));
+            await redis.GetSubscriber().UnsubscribeAsync(KnowledgeChanged.Channel);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {

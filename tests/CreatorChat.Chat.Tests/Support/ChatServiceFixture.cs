@@ -7,6 +7,7 @@ using CreatorChat.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using Xunit;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Chat.Tests.Support;
 
@@ -78,7 +79,7 @@ public class ChatServiceFixture(InfrastructureFixture infrastructure) : IAsyncLi
     public async Task PublishKnowledgeChangedAsync(string slug)
     {
         using var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
-        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(KnowledgeVersions.Channel), slug);
+        await redis.GetSubscriber().PublishAsync(KnowledgeChanged.Channel, slug);
     }
 
     public static async Task<JsonObject> AskAsync(HttpClient client, string question, Guid? conversationId = null, string creator = SampleKnowledge.Slug)

@@ -7,6 +7,7 @@ using CreatorChat.Retrieval.Tests.Support;
 using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Testing;
 using StackExchange.Redis;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Retrieval.Tests.Api;
 
@@ -255,7 +256,7 @@ public sealed class KnowledgeApiTests(RetrievalServiceFixture service) : IClassF
 
         using var redis = await ConnectionMultiplexer.ConnectAsync(service.Infrastructure.RedisConnectionString);
         var published = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await redis.GetSubscriber().SubscribeAsync(new RedisChannel(KnowledgeNotifier.Channel, RedisChannel.PatternMode.Literal), (_, message) =>
+        await redis.GetSubscriber().SubscribeAsync(KnowledgeChanged.Channel, (_, message) =>
         {
             if (message == slug)
             {

@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Retrieval.Infrastructure.Knowledge;
 
@@ -30,21 +31,18 @@ public sealed class KnowledgeChangedSignal
 }
 
 /// <summary>
-/// Tells the platform a creator's knowledge changed: publishes the slug on Redis channel
-/// <c>creatorchat:knowledge-changed</c> (chat drops its answer caches at once) and wakes the count reporter.
+/// Tells the platform a creator's knowledge changed: publishes the slug on <see cref="KnowledgeChanged.Channel"/> (chat drops its answer caches at once) and wakes the count reporter.
 /// A lost message is harmless: <c>knowledge_version</c> is the source of truth and chat checks it.
 /// </summary>
 public sealed partial class KnowledgeNotifier(IConnectionMultiplexer redis, KnowledgeChangedSignal signal, ILogger<KnowledgeNotifier> logger)
 {
-    public const string Channel = "creatorchat:knowledge-changed";
-
     public async Task NotifyAsync(string creatorId)
     {
         signal.Signal.Set();
         try
         {
             await redis.GetSubscriber()
-                .PublishAsync(RedisChannel.Literal(Channel), creatorId)
+                .PublishAsync(KnowledgeChanged.Channel, creatorId)
                 .WaitAsync(TimeSpan.FromSeconds(2));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
