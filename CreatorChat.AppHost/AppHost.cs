@@ -23,8 +23,7 @@ internal static class Program
             var adminPassword = builder.AddGeneratedPassword(Services.AdminPasswordParameter);
 
             var creator = builder.AddService<Projects.CreatorChat_Creator>("creator", signingKey)
-                .WithDependency(infra.CreatorDb)
-                .WithDependency(infra.Cache);
+                .WithDependency(infra.CreatorDb);
 
             var retrieval = builder.AddService<Projects.CreatorChat_Retrieval>("retrieval", signingKey, defaultReplicas: 2)
                 .WithDependency(infra.RetrievalDb)

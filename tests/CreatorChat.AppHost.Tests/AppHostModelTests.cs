@@ -39,7 +39,8 @@ public sealed class AppHostModelTests
         Assert.NotEmpty(cache.Annotations.OfType<HealthCheckAnnotation>());
         Assert.False(appHost.Resources.TryGetByName("qdrant", out _));
 
-        AssertDependsOn(appHost.Get("creator"), "creatordb", "cache");
+        AssertDependsOn(appHost.Get("creator"), "creatordb");
+        Assert.DoesNotContain("cache", appHost.Get("creator").References());
         AssertDependsOn(appHost.Get("retrieval"), "retrievaldb", "cache");
         AssertDependsOn(appHost.Get("chat"), "chatdb", "cache");
         AssertDependsOn(appHost.Get("gateway"), "identitydb", "cache");

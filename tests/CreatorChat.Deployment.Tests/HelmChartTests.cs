@@ -95,7 +95,7 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         Assert.Equal("Endpoint=https://api.openai.com/v1;Key=sk-test-embeddings;Model=text-embedding-3-small", secrets["retrieval-secrets"]["ConnectionStrings__embeddings"]);
         // Each service's Secret holds only what that service reads.
         Assert.Equal(["Admin__Password", "ConnectionStrings__cache", "ConnectionStrings__identitydb", "Jwt__SigningKey"], secrets["gateway-secrets"].Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["ConnectionStrings__cache", "ConnectionStrings__creatordb", "Jwt__SigningKey"], secrets["creator-secrets"].Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["ConnectionStrings__creatordb", "Jwt__SigningKey"], secrets["creator-secrets"].Keys.Order(StringComparer.Ordinal));
         // Every service validates platform tokens: all four get the one jwt.signingKey.
         Assert.All(Contract.Services, s => Assert.Equal(Renders.SigningKey, secrets[$"{s.Name}-secrets"]["Jwt__SigningKey"]));
     }

@@ -17,6 +17,7 @@ which optional dependencies it uses. Not values: it is the contract the code imp
 {{- define "creatorchat.topology" -}}
 gateway:
   connectionString: identitydb
+  cache: true
   calls: [creator, chat, retrieval]
   callers: []
 creator:
@@ -25,11 +26,13 @@ creator:
   callers: [gateway, chat, retrieval]
 chat:
   connectionString: chatdb
+  cache: true
   calls: [creator, retrieval]
   callers: [gateway]
   llm: true
 retrieval:
   connectionString: retrievaldb
+  cache: true
   calls: [creator]
   callers: [gateway, chat]
   qdrant: true
@@ -250,7 +253,9 @@ chart creates the Secret (no secrets.existingSecret).
 {{- $topo := index (include "creatorchat.topology" $root | fromYaml) .svc -}}
 {{- $data := dict -}}
 {{- $_ := set $data (printf "ConnectionStrings__%s" $topo.connectionString) (include "creatorchat.postgres.connectionString" .) -}}
+{{- if $topo.cache -}}
 {{- $_ := set $data "ConnectionStrings__cache" (include "creatorchat.redis.connectionString" $root) -}}
+{{- end -}}
 {{- /* Every service validates platform tokens with the same key. */ -}}
 {{- $key := required "jwt.signingKey is required (at least 32 characters, e.g. `openssl rand -base64 48`; every service validates tokens with it), or put Jwt__SigningKey into secrets.existingSecret" $root.Values.jwt.signingKey -}}
 {{- if lt (len $key) 32 -}}
@@ -288,7 +293,9 @@ mode): a YAML map name -> optional.
 {{- $root := .root -}}
 {{- $topo := index (include "creatorchat.topology" $root | fromYaml) .svc -}}
 {{ printf "ConnectionStrings__%s" $topo.connectionString }}: false
+{{- if $topo.cache }}
 ConnectionStrings__cache: false
+{{- end }}
 Jwt__SigningKey: false
 {{- if eq .svc "gateway" }}
 Admin__Password: true

@@ -33,21 +33,24 @@ internal static class Contract
     public const int ServicePort = 80;
 
     // Every service validates platform tokens (PlatformAuthenticationExtensions) with the same Jwt__SigningKey.
-    private static readonly string[] Common = ["ASPNETCORE_ENVIRONMENT", "ASPNETCORE_HTTP_PORTS", "OTEL_SERVICE_NAME", "ConnectionStrings__cache", "Jwt__SigningKey"];
+    private static readonly string[] Common = ["ASPNETCORE_ENVIRONMENT", "ASPNETCORE_HTTP_PORTS", "OTEL_SERVICE_NAME", "Jwt__SigningKey"];
+
+    // The creator service has no use for Redis, so it is given no way to reach it.
+    private const string Cache = "ConnectionStrings__cache";
 
     public static readonly IReadOnlyList<ServiceContract> Services =
     [
         new("gateway", "identitydb", ["creator", "chat", "retrieval"],
-            [.. Common, "ConnectionStrings__identitydb"],
+            [.. Common, Cache, "ConnectionStrings__identitydb"],
             ["OTEL_EXPORTER_OTLP_ENDPOINT", "Admin__Email", "Admin__Password", "Cors__AllowedOrigins__0"]),
         new("creator", "creatordb", [],
             [.. Common, "ConnectionStrings__creatordb"],
             ["OTEL_EXPORTER_OTLP_ENDPOINT"]),
         new("chat", "chatdb", ["creator", "retrieval"],
-            [.. Common, "ConnectionStrings__chatdb"],
+            [.. Common, Cache, "ConnectionStrings__chatdb"],
             ["OTEL_EXPORTER_OTLP_ENDPOINT", "ConnectionStrings__llm"]),
         new("retrieval", "retrievaldb", ["creator"],
-            [.. Common, "ConnectionStrings__retrievaldb"],
+            [.. Common, Cache, "ConnectionStrings__retrievaldb"],
             ["OTEL_EXPORTER_OTLP_ENDPOINT", "ConnectionStrings__qdrant_http", "ConnectionStrings__embeddings"]),
     ];
 
