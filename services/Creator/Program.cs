@@ -1,13 +1,10 @@
 using CreatorChat.Creator.Apis;
-using CreatorChat.Creator.Infrastructure;
+using CreatorChat.Creator.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddPlatformAuthentication();
-builder.AddNpgsqlDataSource("creatordb", migrationsAssembly: typeof(CreatorRepository).Assembly);
-builder.Services.AddSingleton<CreatorRepository>();
-builder.Services.AddOpenApi();
+builder.AddApplicationServices();
 
 var app = builder.Build();
 
