@@ -1,6 +1,6 @@
 using CreatorChat.AppHost.Infrastructure;
-using CreatorChat.AppHost.Seeding;
 using CreatorChat.AppHost.Lifecycle;
+using CreatorChat.AppHost.Seeding;
 
 namespace CreatorChat.AppHost;
 

@@ -4,7 +4,7 @@ namespace CreatorChat.AppHost.Infrastructure;
 
 /// <summary>
 /// The servers the CreatorChat services depend on. Each reaches a service as <c>ConnectionStrings__&lt;name&gt;</c>,
-/// the configuration contract of docs/ARCHITECTURE.md; <see cref="Server"/> is what the services wait for.
+/// the configuration contract of docs/ARCHITECTURE.md; a service waits for each one it depends on.
 /// </summary>
 internal sealed record BackingServices(
     InfrastructureMode Mode,

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CreatorChat.AppHost.Infrastructure;
 

@@ -1,8 +1,6 @@
 // Qdrant as a container resource, without Aspire.Hosting.Qdrant (not served by this machine's NuGet copy). Same type
 // and method names, and the same connection strings, as that package: to switch to it, delete this file and add the
 // package reference.
-using Aspire.Hosting.ApplicationModel;
-
 namespace Aspire.Hosting.ApplicationModel
 {
     /// <summary>A Qdrant server: gRPC (primary) and HTTP endpoints, both guarded by one API key.</summary>

@@ -1,6 +1,5 @@
 using System.Reflection;
 using CreatorChat.ServiceDefaults.Data;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http;
 using CreatorChat.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http;

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
-using CreatorChat.Testing;
 using CreatorChat.AppHost.Seeding;
+using CreatorChat.Testing;
 using Microsoft.Playwright;
 using Xunit;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using CreatorChat.Deployment.Tests.Checks;
 using CreatorChat.Deployment.Tests.Infrastructure;
 using k8s;

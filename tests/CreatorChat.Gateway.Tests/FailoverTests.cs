@@ -1,7 +1,7 @@
 using System.Net;
+using CreatorChat.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using CreatorChat.Testing;
 using Xunit;
 
 namespace CreatorChat.Gateway.Tests;

@@ -1,5 +1,5 @@
-using CreatorChat.Testing;
 using System.Globalization;
+using CreatorChat.Testing;
 
 namespace CreatorChat.Benchmarks;
 

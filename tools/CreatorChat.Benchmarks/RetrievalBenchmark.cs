@@ -1,4 +1,3 @@
-using CreatorChat.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
@@ -13,6 +12,7 @@ using CreatorChat.Retrieval.Model;
 using CreatorChat.Retrieval.Model.Captions;
 using CreatorChat.Retrieval.Model.Chunking;
 using CreatorChat.ServiceDefaults.Data;
+using CreatorChat.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

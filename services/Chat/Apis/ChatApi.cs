@@ -4,9 +4,7 @@ using CreatorChat.Chat.Model;
 using CreatorChat.Chat.Pipeline;
 using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.ServiceDefaults.Security;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Net.Http.Headers;
 
 namespace CreatorChat.Chat.Apis;
 

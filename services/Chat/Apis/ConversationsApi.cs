@@ -4,9 +4,9 @@ using System.Security.Claims;
 using System.Text;
 using CreatorChat.Chat.Infrastructure;
 using CreatorChat.Chat.Model;
+using CreatorChat.ServiceDefaults.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
-using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Chat.Apis;
 

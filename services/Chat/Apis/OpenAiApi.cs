@@ -6,10 +6,9 @@ using System.Text.Json.Serialization;
 using CreatorChat.Chat.Infrastructure;
 using CreatorChat.Chat.Model;
 using CreatorChat.Chat.Pipeline;
-using CreatorChat.ServiceDefaults.Security;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Mvc;
 using CreatorChat.ServiceDefaults.Model;
+using CreatorChat.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CreatorChat.Chat.Apis;
 

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Json;
 using CreatorChat.Chat.Model;
-using Microsoft.Extensions.Options;
 using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.ServiceDefaults.Model;
+using Microsoft.Extensions.Options;
 
 namespace CreatorChat.Chat.Infrastructure;
 

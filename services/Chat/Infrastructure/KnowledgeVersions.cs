@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using CreatorChat.ServiceDefaults.Model;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Chat.Infrastructure;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CreatorChat.Chat.Infrastructure;
 using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Chat.Model;

@@ -3,9 +3,9 @@ using System.Net.WebSockets;
 using CreatorChat.Chat.Infrastructure;
 using CreatorChat.Chat.Llm;
 using CreatorChat.Chat.Model;
+using CreatorChat.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
-using CreatorChat.ServiceDefaults.Http;
 using Npgsql;
 
 namespace CreatorChat.Chat.Pipeline;

@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using System.Text.Json;
-using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Creator.Infrastructure;
 using CreatorChat.Creator.Model;
+using CreatorChat.ServiceDefaults.Model;
+using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Creator.Apis;
 

@@ -1,8 +1,8 @@
 using CreatorChat.Creator.Infrastructure;
 using CreatorChat.Creator.Model;
+using CreatorChat.ServiceDefaults.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
-using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Creator.Apis;
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using CreatorChat.Gateway.Infrastructure.ReverseProxy;
+using CreatorChat.ServiceDefaults.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using CreatorChat.ServiceDefaults.Http;
 
 namespace CreatorChat.Gateway.Infrastructure;
 

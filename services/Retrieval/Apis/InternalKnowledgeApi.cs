@@ -1,11 +1,10 @@
 using CreatorChat.Retrieval.Infrastructure;
-using CreatorChat.Retrieval.Infrastructure.Creators;
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Model;
+using CreatorChat.ServiceDefaults.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Retrieval.Apis;
 

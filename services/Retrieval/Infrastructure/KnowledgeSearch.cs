@@ -21,9 +21,9 @@ public sealed record SearchOptions
     public SearchConfidence Confidence { get; init; } = SearchConfidence.Default;
 }
 
-/// <param name="Confidence">The best result's <see cref="SearchResult.Confidence"/>; 0 without results.</param>
 public sealed record SearchOutcome(long KnowledgeVersion, IReadOnlyList<SearchResult> Results)
 {
+    /// <summary>The best result's <see cref="SearchResult.Confidence"/>; 0 without results.</summary>
     public double Confidence => Results.Count == 0 ? 0 : Results.Max(r => r.Confidence);
 }
 

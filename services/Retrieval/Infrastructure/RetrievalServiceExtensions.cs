@@ -1,4 +1,3 @@
-using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.Retrieval.Infrastructure.Creators;
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
@@ -7,6 +6,7 @@ using CreatorChat.Retrieval.Infrastructure.Knowledge;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using CreatorChat.Retrieval.Model.Chunking;
 using CreatorChat.ServiceDefaults.Data;
+using CreatorChat.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;

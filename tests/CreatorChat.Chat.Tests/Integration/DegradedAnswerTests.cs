@@ -1,7 +1,7 @@
+using System.Text.Json.Nodes;
 using CreatorChat.Chat.Pipeline;
 using CreatorChat.Chat.Tests.Support;
 using CreatorChat.Testing;
-using System.Text.Json.Nodes;
 using Xunit;
 
 namespace CreatorChat.Chat.Tests.Integration;

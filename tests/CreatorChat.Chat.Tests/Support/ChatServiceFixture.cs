@@ -1,13 +1,11 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using CreatorChat.Chat.Infrastructure;
-using CreatorChat.ServiceDefaults.Security;
+using CreatorChat.ServiceDefaults.Model;
 using CreatorChat.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using Xunit;
-using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Chat.Tests.Support;
 

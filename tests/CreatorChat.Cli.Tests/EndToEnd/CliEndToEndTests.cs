@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using CreatorChat.Cli.Tests.Support;
 using CreatorChat.Testing;
 using Xunit;

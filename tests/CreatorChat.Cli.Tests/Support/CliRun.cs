@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using CreatorChat.Cli;
 using Spectre.Console.Testing;
 
 namespace CreatorChat.Cli.Tests.Support;

@@ -3,7 +3,6 @@ using CreatorChat.Retrieval.Tests.Support;
 using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Testing;
-using Xunit;
 
 namespace CreatorChat.Retrieval.Tests.Api;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using CreatorChat.Retrieval.Tests.Support;
 using CreatorChat.Testing;
-using Xunit;
 
 namespace CreatorChat.Retrieval.Tests.Api;
 

@@ -2,12 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using CreatorChat.Retrieval.Infrastructure.Knowledge;
 using CreatorChat.Retrieval.Tests.Support;
+using CreatorChat.ServiceDefaults.Model;
 using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Testing;
 using StackExchange.Redis;
-using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Retrieval.Tests.Api;
 

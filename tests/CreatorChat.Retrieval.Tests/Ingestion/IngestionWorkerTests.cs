@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.Ingestion;
 using CreatorChat.Retrieval.Model;

@@ -1,6 +1,5 @@
 extern alias creator;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CreatorChat.Retrieval.Infrastructure.Creators;
 using CreatorChat.ServiceDefaults.Security;

@@ -1,5 +1,5 @@
-using CreatorChat.Testing;
 using System.Text;
+using CreatorChat.Testing;
 
 namespace CreatorChat.Retrieval.Tests.Support;
 

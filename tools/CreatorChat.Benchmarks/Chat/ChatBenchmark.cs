@@ -1,4 +1,3 @@
-using CreatorChat.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -7,6 +6,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CreatorChat.Testing;
 
 namespace CreatorChat.Benchmarks.Chat;
 

@@ -1,10 +1,10 @@
-using CreatorChat.Testing;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CreatorChat.AppHost.Seeding;
+using CreatorChat.Testing;
 
 namespace CreatorChat.Benchmarks.Gateway;
 

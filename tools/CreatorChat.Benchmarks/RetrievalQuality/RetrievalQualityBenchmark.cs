@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using CreatorChat.Testing;
 using CreatorChat.Retrieval.Infrastructure;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using CreatorChat.Retrieval.Model.Search;
 using CreatorChat.ServiceDefaults.Data;
+using CreatorChat.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CreatorChat.Benchmarks.RetrievalQuality;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using CreatorChat.Cli.Api;
-using CreatorChat.Cli.Rendering;
 
 namespace CreatorChat.Cli.Commands;
 

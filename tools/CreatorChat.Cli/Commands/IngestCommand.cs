@@ -1,5 +1,5 @@
-using System.CommandLine;
 using System.Collections.Concurrent;
+using System.CommandLine;
 using CreatorChat.Cli.Api;
 using CreatorChat.Cli.Ingest;
 using Spectre.Console;

@@ -1,5 +1,4 @@
 using CreatorChat.Cli.Api;
-using Spectre.Console;
 
 namespace CreatorChat.Cli.Rendering;
 

@@ -1,9 +1,9 @@
 using System.Net.WebSockets;
 using System.Security.Claims;
 using System.Text.Json;
-using CreatorChat.Gateway.Infrastructure.ReverseProxy;
 using CreatorChat.Gateway.Infrastructure.Identity;
 using CreatorChat.Gateway.Infrastructure.RateLimiting;
+using CreatorChat.Gateway.Infrastructure.ReverseProxy;
 using CreatorChat.Gateway.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authentication;

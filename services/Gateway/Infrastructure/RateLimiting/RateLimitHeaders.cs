@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreatorChat.Gateway.Infrastructure.RateLimiting;
 

@@ -1,4 +1,3 @@
-using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;

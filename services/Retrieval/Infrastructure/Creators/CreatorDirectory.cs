@@ -1,7 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
-using Microsoft.Extensions.Caching.Memory;
 using CreatorChat.ServiceDefaults.Http;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace CreatorChat.Retrieval.Infrastructure.Creators;
 

@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.ServiceDefaults.Model;
+using CreatorChat.ServiceDefaults.Security;
 
 namespace CreatorChat.Retrieval.Infrastructure.Creators;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
-using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
-using GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel;
 using SentenceTransformers;
+using GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel;
+using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
 namespace CreatorChat.Retrieval.Infrastructure.Embeddings;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using CreatorChat.Retrieval.Infrastructure.Creators;
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.ServiceDefaults.Http;

@@ -1,5 +1,5 @@
-using StackExchange.Redis;
 using CreatorChat.ServiceDefaults.Model;
+using StackExchange.Redis;
 
 namespace CreatorChat.Retrieval.Infrastructure.Knowledge;
 

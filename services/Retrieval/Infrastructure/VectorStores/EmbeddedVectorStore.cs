@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
-using CreatorChat.Retrieval.Model.Search;
 using Npgsql;
 using NpgsqlTypes;
 
