@@ -39,6 +39,7 @@ alive() {
 }
 
 start=$(date +%s.%N)
+start_uptime=$(cut -d' ' -f1 /proc/uptime) # process start times are counted from boot
 # Job control on: the run gets its own process group with SIGINT at its default (a script's background jobs
 # otherwise start with SIGINT ignored, and no Ctrl+C could reach them).
 set -m
@@ -100,19 +101,20 @@ mapfile -t tree < <(printf '%s\n' "${tree[@]}" | sort -un)
 # RSS counts the runtime's shared pages once per process; PSS shares them out, so its sum is the tree's real cost.
 rss=0
 pss=0
-declare -A by_kind cpu_by_kind
+declare -A by_kind cpu_by_kind started_by_kind
 ticks=$(getconf CLK_TCK)
 for pid in "${tree[@]}"; do
   kb=$(awk '/^VmRSS:/ {print $2}' /proc/"$pid"/status 2>/dev/null || echo 0)
   p=$(awk '/^Pss:/ {print $2}' /proc/"$pid"/smaps_rollup 2>/dev/null || echo 0)
   # CPU time the process has used so far (user + system, with its waited-for children): what starting it cost.
   cpu=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' /proc/"$pid"/stat 2>/dev/null || echo 0)
+  began=$(awk '{ sub(/^.*\) /, ""); print $20 }' /proc/"$pid"/stat 2>/dev/null || echo 0)
   rss=$((rss + ${kb:-0}))
   pss=$((pss + ${p:-0}))
   args="$(tr '\0' ' ' < /proc/"$pid"/cmdline 2>/dev/null || true)"
   case "$args" in
     *"dotnet run --project"*) kind="dotnet run launchers" ;;
-    */services/*/bin/*) kind="services" ;;
+    */services/*/bin/*) kind="services: $(basename "${args%% *}")" ;;
     *dcp*) kind="DCP" ;;
     *Aspire.Dashboard*) kind="dashboard" ;;
     *postgres*) kind="postgres" ;;
@@ -122,10 +124,12 @@ for pid in "${tree[@]}"; do
   esac
   by_kind[$kind]=$(( ${by_kind[$kind]:-0} + ${p:-0} ))
   cpu_by_kind[$kind]=$(( ${cpu_by_kind[$kind]:-0} + ${cpu:-0} ))
+  if [[ -z "${started_by_kind[$kind]:-}" ]] || (( ${began:-0} < started_by_kind[$kind] )); then started_by_kind[$kind]=${began:-0}; fi
 done
 printf 'process tree: %d processes, %d MiB resident (RSS), %d MiB proportional (PSS)\n' "${#tree[@]}" "$((rss / 1024))" "$((pss / 1024))"
 for kind in "${!by_kind[@]}"; do
-  printf '  %5d MiB PSS  %6.1f s CPU  %s\n' "$((by_kind[$kind] / 1024))" "$(echo "${cpu_by_kind[$kind]} / $ticks" | bc -l)" "$kind"
+  printf '  %5d MiB PSS  %6.1f s CPU  started at %5.1f s  %s\n' "$((by_kind[$kind] / 1024))" "$(echo "${cpu_by_kind[$kind]} / $ticks" | bc -l)" \
+    "$(echo "${started_by_kind[$kind]} / $ticks - $start_uptime" | bc -l)" "$kind"
 done | sort -rn
 
 stop=$(date +%s.%N)
