@@ -12,14 +12,15 @@ project=CreatorChat.AppHost
 stamp="$project/obj/build-apphost.stamp"
 
 sources() {
-  git ls-files -z --cached --others --exclude-standard | xargs -0 stat -c '%n %s %.9Y' 2>/dev/null | sha256sum
+  # A tracked file that was deleted has no line (stat fails on it): that too is a change.
+  git ls-files -z --cached --others --exclude-standard | { xargs -0 stat -c '%n %s %.9Y' 2>/dev/null || true; } | sha256sum
 }
 
 outputs() {
   find "$project/bin" services/*/bin -type f -printf '%p %s %T@\n' 2>/dev/null | sort | sha256sum
 }
 
-in_git() { [[ "$(git rev-parse --show-toplevel 2>/dev/null)" == "$PWD" ]]; }
+in_git() { [[ "$(git rev-parse --show-toplevel 2>/dev/null)" == "$(pwd -P)" ]]; }
 
 if in_git && [[ -f "$stamp" ]]; then
   { read -r executable; read -r built_sources; read -r built_outputs; } < "$stamp"
@@ -30,7 +31,7 @@ if in_git && [[ -f "$stamp" ]]; then
 fi
 
 rm -f "$stamp"
-before="$(in_git && sources || echo none)"
+if in_git; then before="$(sources)"; fi
 dotnet build "$project" --nologo >&2
 target="$(dotnet msbuild "$project" --nologo -getProperty:TargetPath)"
 executable="${target%.dll}"
