@@ -104,6 +104,7 @@ pss=0
 declare -A by_kind cpu_by_kind started_by_kind
 ticks=$(getconf CLK_TCK)
 for pid in "${tree[@]}"; do
+  [[ -r /proc/$pid/cmdline ]] || continue # ended while the tree was being listed
   kb=$(awk '/^VmRSS:/ {print $2}' /proc/"$pid"/status 2>/dev/null || echo 0)
   p=$(awk '/^Pss:/ {print $2}' /proc/"$pid"/smaps_rollup 2>/dev/null || echo 0)
   # CPU time the process has used so far (user + system, with its waited-for children): what starting it cost.
