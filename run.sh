@@ -10,6 +10,8 @@ cd "$(dirname "$0")"
 scripts/install-prerequisites.sh
 apphost="$(scripts/build-apphost.sh)"
 cd CreatorChat.AppHost
+# Built executables find the runtime through DOTNET_ROOT when .NET is not in its default place (dotnet run would know).
+export DOTNET_ROOT="${DOTNET_ROOT:-$(dirname "$(readlink -f "$(command -v dotnet)")")}"
 export DOTNET_LAUNCH_PROFILE=http
 eval "$(jq -r --arg profile "$DOTNET_LAUNCH_PROFILE" '.profiles[$profile] | (.environmentVariables // {}) + {ASPNETCORE_URLS: .applicationUrl}
   | to_entries[] | "export \(.key)=\(.value | @sh)"' Properties/launchSettings.json)"
