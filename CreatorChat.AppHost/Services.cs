@@ -32,7 +32,8 @@ internal static class Services
 
     /// <summary>
     /// A CreatorChat service: the project (endpoints from its launch profile: gateway 5300, creator 5301, chat 5302,
-    /// retrieval 5303), its <c>/health</c> readiness check, the signing key, and <c>Replicas:{name}</c> replicas.
+    /// retrieval 5303), its <c>/health</c> readiness check, the signing key, and <c>Replicas:{name}</c> replicas, each
+    /// started as the built executable (<see cref="ServiceBuildOutput"/>).
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddService<TProject>(
         this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> signingKey, int defaultReplicas = 1)
@@ -40,7 +41,8 @@ internal static class Services
     {
         var service = builder.AddProject<TProject>(name, launchProfileName: "http")
             .WithEnvironment("Jwt__SigningKey", signingKey)
-            .WithReplicas(builder.Configuration.GetValue($"Replicas:{name}", defaultReplicas));
+            .WithReplicas(builder.Configuration.GetValue($"Replicas:{name}", defaultReplicas))
+            .RunBuildOutput();
 
         if (!service.Resource.Annotations.OfType<EndpointAnnotation>().Any())
         {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the local run and the tests need on Debian/Ubuntu: PostgreSQL and Redis servers,
+# Installs what the local run and the tests need on Debian/Ubuntu: PostgreSQL and Redis servers, jq (run.sh),
 # Chromium for the browser tests, nginx for the gateway benchmark (and kubectl for the deployment tests, when the package source has it).
 # Node.js >= 20.19 with npm builds the web app (services/Web); it is checked, not installed (Debian's is older).
 # Only missing packages are installed; nothing is started here (the AppHost and the test fixtures
@@ -9,6 +9,8 @@ set -euo pipefail
 missing=()
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# run.sh applies the AppHost's launch profile (Properties/launchSettings.json) with jq; scripts/measure-run.sh reads answers with it.
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 # The browser tests drive Debian's Chromium at /usr/bin/chromium (Playwright never downloads a browser here).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null || ! command -v npm >/dev/null 2>&1; then

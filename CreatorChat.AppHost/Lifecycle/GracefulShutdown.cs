@@ -10,11 +10,11 @@ namespace CreatorChat.AppHost.Lifecycle;
 
 /// <summary>
 /// Stops every process the AppHost started, databases cleanly, within <see cref="Budget"/> of Ctrl+C or SIGTERM, and
-/// returns only when they are gone. Left to DCP, a stop takes ~15 s: DCP interrupts each executable with SIGINT,
-/// which <c>dotnet run</c> (the launcher of every project resource) ignores by design, waits, kills the launcher,
-/// then the orphaned service. SIGTERM is what the launchers forward, the services stop on, and the Postgres
-/// wrapper turns into a fast shutdown. The services go first and the databases after them, so no service spends its
-/// shutdown retrying a database that is already gone. Anything still running at the deadline is left to DCP.
+/// returns only when they are gone. Left to DCP, every process is interrupted at once, and Postgres's own answer to
+/// SIGTERM is a "smart" shutdown that waits for its clients; SIGTERM here is what the services stop on and what the
+/// Postgres wrapper turns into a fast shutdown (and what a <c>dotnet run</c> launcher, which ignores SIGINT, would
+/// forward). The services go first and the databases after them, so no service spends its shutdown retrying a
+/// database that is already gone. Anything still running at the deadline is left to DCP.
 /// </summary>
 internal sealed class GracefulShutdown(ResourceNotificationService notifications, ILogger<GracefulShutdown> logger, TimeProvider time)
     : BackgroundService

@@ -181,6 +181,25 @@ public sealed class AppHostModelTests
     }
 
     [Fact]
+    public async Task Every_replica_starts_as_the_services_built_executable_in_its_project_folder_not_through_dotnet_run()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var appHost = await TestAppHost.CreateAsync(cts.Token, ["Infrastructure:Mode=local", .. NoModels]);
+
+        foreach (var name in Services)
+        {
+            var service = Assert.IsType<ProjectResource>(appHost.Get(name));
+            var project = service.GetProjectMetadata();
+            var executable = Assert.Single(service.Annotations.OfType<ExecutableAnnotation>());
+            // The apphost next to the assembly the AppHost's build produced from that very project file.
+            Assert.Equal(Path.GetFileNameWithoutExtension(project.ProjectPath), Path.GetFileName(executable.Command));
+            Assert.StartsWith(Path.Combine(Path.GetDirectoryName(project.ProjectPath)!, "bin") + Path.DirectorySeparatorChar, executable.Command, StringComparison.Ordinal);
+            Assert.True(File.Exists(executable.Command + ".dll") && File.Exists(executable.Command), executable.Command);
+            Assert.Equal(Path.GetDirectoryName(project.ProjectPath), executable.WorkingDirectory);
+        }
+    }
+
+    [Fact]
     public async Task Every_service_gets_the_one_signing_key_and_the_gateway_the_administrator()
     {
         const string SigningKey = "test-signing-key-0123456789abcdef0123456789abcdef";

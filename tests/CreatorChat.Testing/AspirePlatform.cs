@@ -374,8 +374,8 @@ public sealed class AspirePlatform : IAsyncDisposable
         for (var i = 0; i < replicas.Count; i++)
         {
             var snapshot = replicas[i].Snapshot;
-            var launcher = snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value;
-            var pid = launcher is null ? 0 : ServiceProcessId(Convert.ToInt32(launcher, CultureInfo.InvariantCulture));
+            // The service's own process: the AppHost starts each replica as its built executable (ServiceBuildOutput).
+            var pid = snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } id ? Convert.ToInt32(id, CultureInfo.InvariantCulture) : 0;
             var url = snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value?.Split(';')[0];
             yield return new PlatformProcess(
                 replicas.Count > 1 ? $"{resource.Name}-{i}" : resource.Name,
@@ -387,42 +387,6 @@ public sealed class AspirePlatform : IAsyncDisposable
                 snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy);
         }
     }
-
-    // DCP starts a project as `dotnet run --no-build`, which starts the service's own process as its child. The launcher may
-    // have short-lived children too, so the service is its oldest child that is still alive.
-    private static int ServiceProcessId(int launcher)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return launcher;
-        }
-
-        var service = launcher;
-        var oldest = long.MaxValue;
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                try
-                {
-                    var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // state, ppid, … starttime is the 20th
-                    var startedAt = long.Parse(fields[19], CultureInfo.InvariantCulture);
-                    if (int.Parse(fields[1], CultureInfo.InvariantCulture) == launcher && fields[0] != "Z" && startedAt < oldest)
-                    {
-                        (service, oldest) = (pid, startedAt);
-                    }
-                }
-                catch (IOException)
-                {
-                    // Ended meanwhile.
-                }
-            }
-        }
-
-        return service;
-    }
-
 
     public async ValueTask DisposeAsync()
     {
