@@ -58,7 +58,7 @@ public static class ProxyApi
 
         if (EdgeGuard.IsChatMessage(context))
         {
-            TurnIds.Assign(context); // one id for every attempt: chat stores a retried turn once
+            TurnIds.Assign(context, context.RequestServices.GetRequiredService<TimeProvider>()); // one id for every attempt: chat stores a retried turn once
         }
 
         var service = context.GetReverseProxyFeature().Cluster.Config.ClusterId;

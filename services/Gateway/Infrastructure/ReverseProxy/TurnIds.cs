@@ -14,7 +14,7 @@ public static class TurnIds
     private static readonly object Key = new();
 
     /// <summary>Gives this request its turn id, once (the retries of it keep the same one).</summary>
-    public static void Assign(HttpContext context) => context.Items.TryAdd(Key, Guid.CreateVersion7().ToString());
+    public static void Assign(HttpContext context, TimeProvider time) => context.Items.TryAdd(Key, Guid.CreateVersion7(time.GetUtcNow()).ToString());
 
     /// <summary>The request's turn id, if it is a chat turn.</summary>
     public static string? Of(HttpContext context) => context.Items.TryGetValue(Key, out var id) ? id as string : null;
