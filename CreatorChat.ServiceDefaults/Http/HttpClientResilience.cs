@@ -105,7 +105,7 @@ public static class HttpClientResilience
         configured.ShouldHandle = args => ValueTask.FromResult(
             !args.Context.CancellationToken.IsCancellationRequested &&
             (NeverSent(args.Outcome) ? args.AttemptNumber < FailoverAttempts
-                : args.AttemptNumber < idempotentAttempts && IsIdempotent(args.Context.GetRequestMessage()) &&
+                : args.AttemptNumber < idempotentAttempts && MayRetry(args.Context.GetRequestMessage()) &&
                   HttpClientResiliencePredicates.IsTransient(args.Outcome)));
         // A failover to another replica needs no back-off; the next pick is another endpoint.
         configured.DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(NeverSent(args.Outcome) ? TimeSpan.Zero : null);
@@ -129,6 +129,23 @@ public static class HttpClientResilience
             or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout,
         _ => false,
     };
+
+    /// <summary>
+    /// Set on a request whose method is not idempotent but whose effect is (a POST that only reads, such as a search with
+    /// its query in the body): it is then retried like a GET, so a replica that dies while answering it costs nothing.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> SafeToRetry = new("CreatorChat.SafeToRetry");
+
+    /// <summary>Marks <paramref name="request"/> <see cref="SafeToRetry"/>.</summary>
+    public static HttpRequestMessage AsSafeToRetry(this HttpRequestMessage request)
+    {
+        request.Options.Set(SafeToRetry, true);
+        return request;
+    }
+
+    /// <summary>May a request that reached the service be sent again: an idempotent method, or marked <see cref="SafeToRetry"/>.</summary>
+    public static bool MayRetry(HttpRequestMessage? request) =>
+        IsIdempotent(request) || (request is not null && request.Options.TryGetValue(SafeToRetry, out var safe) && safe);
 
     public static bool IsIdempotent(HttpRequestMessage? request) =>
         request is not null &&

@@ -100,6 +100,37 @@ public sealed class FailoverTests(InfrastructureFixture infrastructure)
         Assert.Equal(12, balancer.Turns); // each turn lost once, then answered
     }
 
+    [Fact]
+    public async Task Every_attempt_of_a_turn_carries_the_gateways_turn_id_and_never_the_clients()
+    {
+        await using var balancer = DyingReplica.Start(answerEvery: 2);
+        await using var gateway = new GatewayFixture(infrastructure, new() { ["services:chat:http:0"] = balancer.Url.ToString() });
+        await gateway.InitializeAsync();
+        var (_, access, _) = await gateway.SignUpAsync();
+        var client = gateway.Client(access);
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/chat")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { creator_id = "someone", message = $"What is a pipeline? ({i})" }),
+            };
+            request.Headers.TryAddWithoutValidation("X-CreatorChat-Turn-Id", "0190d0a0-0000-7000-8000-000000000001"); // forged
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Each turn was lost once and answered on its second attempt: both attempts carry one id, each turn its own.
+        var ids = balancer.Heads.Select(head => System.Text.RegularExpressions.Regex.Matches(head, @"(?im)^X-CreatorChat-Turn-Id:\s*(\S+)\s*$")
+            .Select(m => m.Groups[1].Value).ToList()).ToList();
+        Assert.Equal(6, ids.Count);
+        Assert.All(ids, values => Assert.Single(values));
+        var turns = ids.Select(values => values[0]).Chunk(2).ToList();
+        Assert.All(turns, attempts => Assert.Equal(attempts[0], attempts[1]));
+        Assert.Equal(3, turns.Select(attempts => attempts[0]).Distinct().Count());
+        Assert.All(turns, attempts => Assert.True(Guid.TryParse(attempts[0], out var id) && id.Version == 7 && attempts[0] != "0190d0a0-0000-7000-8000-000000000001", attempts[0]));
+    }
+
     /// <summary>
     /// A chat replica that passes its health probes but dies (connection reset) once it has read a turn's head and part of
     /// its body; with <c>answerEvery</c> = n, every n-th turn is answered instead (its body echoed), as a balancer in front
@@ -115,6 +146,9 @@ public sealed class FailoverTests(InfrastructureFixture infrastructure)
         public Uri Url => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
 
         public int Turns => Volatile.Read(ref _turns);
+
+        /// <summary>The head of every turn it received, in order.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<string> Heads { get; } = new();
 
         public static DyingReplica Start(int answerEvery = 0)
         {
@@ -164,6 +198,7 @@ public sealed class FailoverTests(InfrastructureFixture infrastructure)
                         return;
                     }
 
+                    Heads.Enqueue(head.ToString()[..head.ToString().IndexOf("\r\n\r\n", StringComparison.Ordinal)]);
                     if (answerEvery > 0 && Interlocked.Increment(ref _turns) % answerEvery == 0)
                     {
                         await AnswerAsync(socket, head.ToString(), buffer);

@@ -125,6 +125,26 @@ public sealed class ResilienceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_post_marked_safe_to_retry_is_retried_like_a_get()
+    {
+        var replica = await StartReplicaAsync((n, context) =>
+        {
+            if (n == 1)
+            {
+                context.Abort(); // the replica dies while answering: the connection resets
+            }
+
+            return Task.FromResult(Results.Ok());
+        });
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/search", UriKind.Relative)) { Content = new StringContent("{}") }.AsSafeToRetry();
+        using var response = await Client([replica.Server.Url.ToString()]).SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, replica.Requests);
+    }
+
+    [Fact]
     public async Task Client_errors_are_not_retried()
     {
         var replica = await StartReplicaAsync((_, _) => Task.FromResult(Results.NotFound()));

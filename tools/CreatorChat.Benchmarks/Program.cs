@@ -13,7 +13,7 @@ const string usage =
       faults      fans chatting while Redis, a retrieval replica, a chat replica and Postgres are killed (replicas also
                   stopped gracefully), then frozen:
                   error rates, recovery, p99 after the first timeout, answers missing from history
-                  --fans 20 --seconds 10
+                  --fans 20 --seconds 10 --targets redis,retrieval-1,chat-1,postgres
       hostile     malformed and hostile requests (issue 9's classes) through the gateway: counts by status, every 5xx
                   --repeat 8 --concurrency 16
       retrieval   ingestion throughput (82 caption files), embedded-store search latency and memory

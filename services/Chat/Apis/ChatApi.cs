@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using CreatorChat.Chat.Infrastructure;
 using CreatorChat.Chat.Model;
 using CreatorChat.Chat.Pipeline;
 using CreatorChat.ServiceDefaults.Http;
@@ -42,7 +43,7 @@ public static class ChatApi
 
         var streaming = WantsEventStream(context.Request);
         var request = new TurnRequest(user.GetUserId()!.Value, input.CreatorId, input.Message, input.ConversationId,
-            streaming ? SseTransport : Transport, Persist: true);
+            streaming ? SseTransport : Transport, Persist: true, TurnId: TurnIdentity.From(context.Request));
         var (turn, problem) = await pipeline.PrepareAsync(request, context.RequestAborted);
         if (problem is not null)
         {

@@ -81,21 +81,26 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
 {
     private const string HistoryStatuses = "('complete', 'stopped')";
 
+    /// <summary>
+    /// Saves the fan's question (in a new conversation when <paramref name="conversationId"/> is null). With the gateway's
+    /// <paramref name="turnId"/> the ids come from <see cref="TurnIdentity"/>, so a retry of a turn already started finds
+    /// its question (and conversation) in place and stores nothing again.
+    /// </summary>
     public Task<TurnStart> StartTurnAsync(
         Guid userId, string creatorSlug, Guid? conversationId, string question, string questionKey, string title,
-        int historyLimit, DateTimeOffset now, CancellationToken cancellationToken) =>
-        breaker.RunAsync(token => StartTurnCoreAsync(userId, creatorSlug, conversationId, question, questionKey, title, historyLimit, now, token), cancellationToken);
+        int historyLimit, DateTimeOffset now, CancellationToken cancellationToken, Guid? turnId = null) =>
+        breaker.RunAsync(token => StartTurnCoreAsync(userId, creatorSlug, conversationId, question, questionKey, title, historyLimit, now, turnId, token), cancellationToken);
 
     private async Task<TurnStart> StartTurnCoreAsync(
         Guid userId, string creatorSlug, Guid? conversationId, string question, string questionKey, string title,
-        int historyLimit, DateTimeOffset now, CancellationToken cancellationToken)
+        int historyLimit, DateTimeOffset now, Guid? turnId, CancellationToken cancellationToken)
     {
-        var messageId = Guid.CreateVersion7(now);
+        var messageId = turnId is { } turn ? TurnIdentity.Derive(turn, userId, "question") : Guid.CreateVersion7(now);
         if (conversationId is null)
         {
             // A new conversation: nothing to read and nothing that can be refused, so the question joins
             // the next group commit and the caller goes on (it awaits Saved before answering).
-            var newId = Guid.CreateVersion7(now);
+            var newId = turnId is { } first ? TurnIdentity.Derive(first, userId, "conversation") : Guid.CreateVersion7(now);
             breaker.ThrowIfOpen();
             var saved = breaker.RunAsync(token => writes.WriteAsync(
                 new ConversationRowWrite(newId, userId, creatorSlug, title, now),
@@ -114,6 +119,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
             )
             INSERT INTO messages (id, conversation_id, creator_id, role, content, status, question_key, created_at)
             SELECT @MessageId, conversation.id, @CreatorId, 'user', @Content, 'complete', @QuestionKey, @Now FROM conversation
+            ON CONFLICT (id) DO NOTHING
             RETURNING id;
 
             SELECT creator_id FROM conversations WHERE id = @ConversationId AND user_id = @UserId;
@@ -129,7 +135,9 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
         var inserted = (await results.ReadAsync<Guid>()).Any();
         var owner = await results.ReadSingleOrDefaultAsync<string>();
         var history = (await results.ReadAsync<(string Role, string Content)>()).Reverse().Select(t => new HistoryTurn(t.Role, t.Content)).ToList();
-        if (!inserted)
+        // Not inserted although the conversation is the user's with this creator: the question of this turn is already
+        // there (a retry of the same turn id), and this attempt answers it.
+        if (!inserted && owner != creatorSlug)
         {
             return new TurnStart(owner is null ? TurnStartStatus.ConversationNotFound : TurnStartStatus.WrongCreator, conversationId.Value, Guid.Empty, [], Task.CompletedTask);
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using CreatorChat.Chat.Model;
+using CreatorChat.ServiceDefaults.Http;
 
 namespace CreatorChat.Chat.Infrastructure;
 
@@ -15,9 +16,10 @@ public sealed record SearchResult(string KnowledgeVersion, IReadOnlyList<Passage
 
 /// <summary>
 /// The retrieval service's internal API: search a creator's videos, and read the version of a
-/// creator's knowledge (bumped on every ingest, replace or delete). Searches are POSTs, so the
-/// HttpClient pipeline never retries them; its short attempt timeout and circuit breaker (see
-/// <c>Resilience:Http:Clients:retrieval</c>) turn an outage into a quick, honest answer.
+/// creator's knowledge (bumped on every ingest, replace or delete). A search is a POST that only reads, so it is
+/// marked <see cref="HttpClientResilience.SafeToRetry"/>: a replica that dies or stalls mid-search costs a retry on
+/// another one, not a degraded answer. The short attempt timeout, the retry budget and the per-replica breaker (see
+/// <c>Resilience:Http:Clients:retrieval</c>) turn a whole outage into a quick, honest answer.
 /// </summary>
 public sealed class RetrievalClient(IHttpClientFactory clients, ILogger<RetrievalClient> logger)
 {
@@ -29,8 +31,11 @@ public sealed class RetrievalClient(IHttpClientFactory clients, ILogger<Retrieva
         var body = new SearchRequest(creatorSlug, query.Length > MaxQueryLength ? query[..MaxQueryLength] : query, k, minScore);
         try
         {
-            using var response = await clients.CreateClient(HttpClientName)
-                .PostAsJsonAsync(new Uri("/internal/v1/search", UriKind.Relative), body, Microsoft.Extensions.Hosting.ApiJson.Options, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/internal/v1/search", UriKind.Relative))
+            {
+                Content = JsonContent.Create(body, options: Microsoft.Extensions.Hosting.ApiJson.Options),
+            }.AsSafeToRetry();
+            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 return new SearchResult("none", []); // retrieval has never heard of this creator: no videos yet

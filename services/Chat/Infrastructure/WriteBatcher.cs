@@ -20,7 +20,8 @@ public sealed record MessageRowWrite(
 /// while the previous batch was in flight goes out as one transaction of two array inserts, so the
 /// database does one commit and one round trip per batch instead of per message. A caller's write
 /// is durable when its task completes. If a batch fails, its writes are retried one by one, so one
-/// bad row (say, a conversation deleted while its answer streamed) fails alone.
+/// bad row (say, a conversation deleted while its answer streamed) fails alone. A row already there (the question
+/// of a retried turn, whose ids <see cref="TurnIdentity"/> derives) is left as it is.
 /// </summary>
 public sealed class WriteBatcher(NpgsqlDataSource dataSource, ILogger<WriteBatcher> logger) : BackgroundService
 {
@@ -117,6 +118,7 @@ public sealed class WriteBatcher(NpgsqlDataSource dataSource, ILogger<WriteBatch
                 INSERT INTO conversations (id, user_id, creator_id, title, created_at, updated_at)
                 SELECT id, user_id, creator_id, title, created_at, created_at
                 FROM unnest(@Ids, @UserIds, @CreatorIds, @Titles, @CreatedAts) AS c(id, user_id, creator_id, title, created_at)
+                ON CONFLICT (id) DO NOTHING
                 """,
                 new
                 {
@@ -140,6 +142,7 @@ public sealed class WriteBatcher(NpgsqlDataSource dataSource, ILogger<WriteBatch
                         @ReplyTos, @QuestionKeys, @Outcomes, @TopScores, @Models, @CreatedAts, @Degraded)
                  AS m(id, conversation_id, creator_id, role, content, citations, usage, status, cached, latency_ms,
                       reply_to, question_key, outcome, top_score, model, created_at, degraded)
+            ON CONFLICT (id) DO NOTHING
             """,
             new
             {

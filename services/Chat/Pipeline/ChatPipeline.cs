@@ -77,7 +77,7 @@ public sealed partial class ChatPipeline(
 
         var start = await store.StartTurnAsync(
             request.UserId, creator.Slug, request.ConversationId, question, questionKey, Title(question), historyLimit,
-            timeProvider.GetUtcNow(), cancellationToken);
+            timeProvider.GetUtcNow(), cancellationToken, request.TurnId);
         switch (start.Status)
         {
             case TurnStartStatus.ConversationNotFound:

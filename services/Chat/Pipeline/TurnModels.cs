@@ -8,9 +8,10 @@ namespace CreatorChat.Chat.Pipeline;
 /// True for the chat API and WebSocket (the conversation is stored); false for the stateless
 /// OpenAI-compatible API, whose clients send the history themselves (<paramref name="History"/>).
 /// </param>
+/// <param name="TurnId">The gateway's id of this turn (<see cref="TurnIdentity"/>): a retry of it stores nothing twice.</param>
 public sealed record TurnRequest(
     Guid UserId, string CreatorSlug, string Message, Guid? ConversationId, string Transport, bool Persist,
-    IReadOnlyList<HistoryTurn>? History = null, int? MaxOutputTokens = null);
+    IReadOnlyList<HistoryTurn>? History = null, int? MaxOutputTokens = null, Guid? TurnId = null);
 
 /// <summary>
 /// A question whose creator is known and (when persisted) whose user message is being saved:

@@ -56,10 +56,15 @@ public static class ProxyApi
             return;
         }
 
+        if (EdgeGuard.IsChatMessage(context))
+        {
+            TurnIds.Assign(context, context.RequestServices.GetRequiredService<TimeProvider>()); // one id for every attempt: chat stores a retried turn once
+        }
+
         var service = context.GetReverseProxyFeature().Cluster.Config.ClusterId;
         var started = Stopwatch.GetTimestamp();
         var retryable = ForwardingFailures.MayRetryElsewhere(context);
-        if (retryable)
+        if (retryable && ForwardingFailures.HasBody(context.Request))
         {
             context.Request.EnableBuffering();
         }

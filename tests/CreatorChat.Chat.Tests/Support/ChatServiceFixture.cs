@@ -166,3 +166,29 @@ public sealed class FragileRetrievalChatFixture(InfrastructureFixture infrastruc
         ["Chat:KnowledgeVersionCacheDuration"] = "00:00:00",
     };
 }
+
+/// <summary>
+/// Two retrieval replicas, as service discovery lists them (<c>services:retrieval:http:0</c> and <c>:1</c>):
+/// <see cref="ChatServiceFixture.Upstreams"/> and <see cref="SecondRetrieval"/>, which tests may crash or stop.
+/// </summary>
+public sealed class TwoRetrievalReplicasChatFixture(InfrastructureFixture infrastructure) : ChatServiceFixture(infrastructure)
+{
+    public FakeUpstreams SecondRetrieval { get; private set; } = null!;
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["services:retrieval:http:1"] = SecondRetrieval.Url.ToString().TrimEnd('/'),
+    };
+
+    public override async Task InitializeAsync()
+    {
+        SecondRetrieval = await FakeUpstreams.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await SecondRetrieval.DisposeAsync();
+    }
+}

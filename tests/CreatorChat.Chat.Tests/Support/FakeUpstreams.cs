@@ -37,7 +37,9 @@ public sealed class FakeUpstreams : IAsyncDisposable
     private readonly ConcurrentDictionary<string, List<Chunk>> _knowledge = new();
     private readonly ConcurrentDictionary<string, long> _versions = new();
     private readonly long _versionBase = Random.Shared.NextInt64(1, long.MaxValue / 2);
+    private readonly CancellationTokenSource _crash = new();
     private int _searches;
+    private int _stopped;
 
     public sealed record Chunk(string VideoId, string Title, double Start, double End, string Text);
 
@@ -112,6 +114,7 @@ public sealed class FakeUpstreams : IAsyncDisposable
             }
 
             Interlocked.Increment(ref _searches);
+            using var crashed = _crash.Token.Register(context.Abort); // a search in flight when the process dies: its connection resets
             var request = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, cancellationToken: context.RequestAborted);
             var slug = request.GetProperty("creator_id").GetString()!;
             var query = request.GetProperty("query").GetString()!;
@@ -182,5 +185,29 @@ public sealed class FakeUpstreams : IAsyncDisposable
 
     private static IResult Reject() => Results.StatusCode((int)HttpStatusCode.Unauthorized);
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    /// <summary>
+    /// Dies as a killed process does: every search in flight has its connection reset, then the port is closed, so new
+    /// connections are refused.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        await _crash.CancelAsync();
+        await StopAsync();
+    }
+
+    /// <summary>Stops as an orchestrator stops a replica: requests in flight are answered, then the port is closed.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _crash.CancelAsync();
+        await StopAsync();
+        _crash.Dispose();
+    }
 }

@@ -15,7 +15,7 @@ namespace CreatorChat.Benchmarks.Faults;
 /// gracefully and restarted), then frozen
 /// (SIGSTOP: the process holds its port and never answers) and thawed. Per fault: error rate during
 /// the fault and after it, seconds until the last error after the restore, p99 latency after the
-/// first timeout, and at the end every acknowledged answer is looked up in its conversation's history.
+/// first timeout, when the last failed or degraded turn of the fault ended, and at the end every acknowledged answer is looked up in its conversation's history.
 /// Platform: 2 chat and 2 retrieval replicas; loopback only; about 2 × S seconds per fault.
 /// </summary>
 public static class FaultsBenchmark
@@ -30,6 +30,14 @@ public static class FaultsBenchmark
     {
         var fans = BenchmarkPlatform.Option(args, "--fans", 20);
         var seconds = BenchmarkPlatform.Option(args, "--seconds", 10);
+        var at = Array.IndexOf(args, "--targets");
+        var targetNames = at >= 0 && at + 1 < args.Length ? args[at + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : Targets;
+        if (targetNames.Except(Targets).FirstOrDefault() is { } unknown)
+        {
+            Console.Error.WriteLine($"Unknown target '{unknown}' (known: {string.Join(", ", Targets)}).");
+            return 2;
+        }
+
         var captions = Path.Combine(BuildInfo.FindRepositoryRoot(), "..", "shared", "data", "hf-course-subtitles", "subtitles", "en");
         if (!Directory.Exists(captions))
         {
@@ -54,7 +62,7 @@ public static class FaultsBenchmark
 
         var phases = new List<Phase>();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
-        foreach (var target in Targets)
+        foreach (var target in targetNames)
         {
             // A replica is also stopped gracefully, as an orchestrator scales it in or rolls it.
             foreach (var fault in target is "redis" or "postgres" ? new[] { "killed", "frozen" } : ["killed", "stopped", "frozen"])
@@ -200,8 +208,8 @@ public static class FaultsBenchmark
         static string Rate(List<Sample> window) => window.Count == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * window.Count(Failed) / window.Count:0.0} % of {window.Count}");
 
         Console.WriteLine();
-        Console.WriteLine("| fault | errors during | errors after | recovery (s) | p99 after first timeout (ms) | degraded answers | statuses during | statuses after |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+        Console.WriteLine("| fault | errors during | errors after | recovery (s) | p99 after first timeout (ms) | degraded answers | last error or degraded (s after fault) | statuses during | statuses after |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
         foreach (var phase in phases)
         {
             var during = samples.Where(s => s.StartedAt >= phase.FaultAt && s.StartedAt < phase.RestoredAt).ToList();
@@ -213,9 +221,11 @@ public static class FaultsBenchmark
                 : samples.Where(s => s.StartedAt >= firstTimeout && s.StartedAt < phase.EndAt).ToList();
             var latencies = afterTimeout.Select(s => s.Latency * 1000).Order().ToList();
             var p99 = latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(latencies.Count * 0.99) - 1)];
+            // When the fault stopped costing answers: the end of the last failed or degraded turn of the fault's window.
+            var lastBad = during.Where(s => Failed(s) || s.Degraded).Select(s => s.StartedAt + s.Latency - phase.FaultAt).DefaultIfEmpty(double.NaN).Max();
             static string Statuses(List<Sample> window) => string.Join(", ", window.GroupBy(s => s.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {phase.Name} | {Rate(during)} | {Rate(after)} | {lastError - phase.RestoredAt:0.0} | {p99:0} | {during.Count(s => s.Degraded)} | {Statuses(during)} | {Statuses(after)} |"));
+                $"| {phase.Name} | {Rate(during)} | {Rate(after)} | {lastError - phase.RestoredAt:0.0} | {p99:0} | {during.Count(s => s.Degraded)} | {(double.IsNaN(lastBad) ? "–" : lastBad.ToString("0.0", CultureInfo.InvariantCulture))} | {Statuses(during)} | {Statuses(after)} |"));
         }
 
         var acknowledged = samples.Count(s => s.Message is not null);

@@ -85,6 +85,7 @@ public static class GatewayBenchmark
         var results = new List<LoadRunner.Result>();
         foreach (var index in Enumerable.Repeat(new[] { 0, 1, 2, 3, 3, 2, 1, 0 }, rounds).SelectMany(r => r))
         {
+            Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] phase {results.Count + 1}: {paths[index].Name}");
             results.Add(await LoadRunner.RunAsync(paths[index].Name, concurrency, warmup, duration, paths[index].Send));
         }
 

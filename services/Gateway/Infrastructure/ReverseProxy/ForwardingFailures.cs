@@ -68,13 +68,17 @@ public static partial class ForwardingFailures
 
     /// <summary>
     /// May another replica take this request when the first one fails before answering? A chat turn may: the fan got
-    /// nothing and would only send it again (at worst its question is kept twice, as after the fan's own retry); so may a
+    /// nothing and would only send it again (its <see cref="TurnIds"/> id keeps chat from storing the question twice); so may a
     /// method without side effects. Anything else is retried only when it never left (<see cref="NeverLeft"/>).
     /// Its body is buffered as it is forwarded, so that it can be sent again.
     /// </summary>
     public static bool MayRetryElsewhere(HttpContext context) =>
         Edge.EdgeGuard.IsChatMessage(context) ||
         HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method);
+
+    /// <summary>A request with a body to buffer for a retry; a GET has none, and wrapping its empty body would cost every read.</summary>
+    public static bool HasBody(HttpRequest request) =>
+        request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
 
     /// <summary>
     /// The forward failed before any answer: refused at connect, or — for a request that <see cref="MayRetryElsewhere"/> —

@@ -8,7 +8,7 @@ namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;
 /// What every forwarded request carries and what it never carries, as YARP transforms: no hop-by-hop
 /// header (nor one the client named in <c>Connection</c>), no header that merely claims an identity
 /// (identity travels only in the signed bearer token), <c>X-Forwarded-For</c> appended,
-/// <c>X-Forwarded-Proto</c>/<c>-Host</c> set by the gateway, and the request id.
+/// <c>X-Forwarded-Proto</c>/<c>-Host</c> set by the gateway, the request id, and a chat turn's <see cref="TurnIds"/>.
 /// </summary>
 public static class HeaderHygiene
 {
@@ -44,6 +44,11 @@ public static class HeaderHygiene
 
             Remove(transform, "X-Request-Id");
             headers.TryAddWithoutValidation("X-Request-Id", transform.HttpContext.TraceIdentifier);
+            if (TurnIds.Of(transform.HttpContext) is { } turnId)
+            {
+                headers.TryAddWithoutValidation(TurnIds.Header, turnId);
+            }
+
             return ValueTask.CompletedTask;
         });
 
