@@ -220,10 +220,23 @@ public static class RetrievalQualityBenchmark
                 await store.SearchAsync(query with { Mode = SearchMode.Lexical }, cancellationToken)));
         }
 
+        if (Environment.GetEnvironmentVariable("CREATORCHAT_QUALITY_DUMP") is { Length: > 0 } dump)
+        {
+            // Both candidate lists of every question, for analysing fusions offline (one JSON object per line).
+            await File.WriteAllLinesAsync(dump, lists.SelectMany((l, q) => new[] { ("semantic", l.Semantic), ("lexical", l.Lexical) }.SelectMany(list =>
+                list.Item2.Select((m, rank) => System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    split = l.Question.Split, q, list = list.Item1, rank = rank + 1, id = m.Id, video = m.VideoId, start = m.Payload.StartSeconds,
+                    end = m.Payload.EndSeconds, hit = l.Question.IsAnsweredBy(m.VideoId, m.Payload.StartSeconds, m.Payload.EndSeconds),
+                    similarity = m.Similarity, score = m.Score, text = m.Payload.Text.GetHashCode(StringComparison.Ordinal),
+                })))), cancellationToken);
+        }
+
         List<(QualityQuestion, int)> Evaluate(RankFusion fusion) => lists.Select(l =>
         {
             var byId = l.Semantic.Concat(l.Lexical).GroupBy(m => m.Id).ToDictionary(g => g.Key, g => g.First());
-            var fused = fusion.Fuse(l.Semantic.Take(fusion.Depth(limit)).Select(m => m.Id).ToList(), l.Lexical.Take(fusion.Depth(limit)).Select(m => m.Id).ToList())
+            var lexical = l.Lexical.Take(fusion.Depth(limit)).ToList();
+            var fused = fusion.Fuse(l.Semantic.Take(fusion.Depth(limit)).Select(m => m.Id).ToList(), lexical.Select(m => m.Id).ToList(), lexical.Select(m => m.Score).ToList())
                 .Select(f => byId[f.Key] with { Score = f.Value }).OrderByDescending(m => m.Score).ThenByDescending(m => m.Similarity).ThenBy(m => m.Id);
             var results = SearchResults.Deduplicate(fused, 10);
             return (l.Question, RankOf(l.Question, results.Select(r => (r.VideoId, r.Payload.StartSeconds, r.Payload.EndSeconds))));
