@@ -236,18 +236,22 @@ public static class RetrievalQualityBenchmark
         {
             var byId = l.Semantic.Concat(l.Lexical).GroupBy(m => m.Id).ToDictionary(g => g.Key, g => g.First());
             var lexical = l.Lexical.Take(fusion.Depth(limit)).ToList();
-            var fused = fusion.Fuse(l.Semantic.Take(fusion.Depth(limit)).Select(m => m.Id).ToList(), lexical.Select(m => m.Id).ToList(), lexical.Select(m => m.Score).ToList())
+            var fused = fusion.Fuse(
+                    l.Semantic.Take(fusion.Depth(limit)).Select(m => m.Id).ToList(), lexical.Select(m => m.Id).ToList(), lexical.Select(m => m.Score).ToList(),
+                    id => byId[id].Similarity)
                 .Select(f => byId[f.Key] with { Score = f.Value }).OrderByDescending(m => m.Score).ThenByDescending(m => m.Similarity).ThenBy(m => m.Id);
             var results = SearchResults.Deduplicate(fused, 10);
             return (l.Question, RankOf(l.Question, results.Select(r => (r.VideoId, r.Payload.StartSeconds, r.Payload.EndSeconds))));
         }).ToList();
 
         var grid = new List<(RankFusion Fusion, double Mrr, double Recall1)>();
-        foreach (var k in new[] { 1, 3, 5, 10, 20, 40, 60 })
+        var settings = new[] { 1, 3, 5, 10, 20, 40, 60 }.Select(k => current with { Method = FusionMethod.Ranks, K = k })
+            .Append(current with { Method = FusionMethod.Scores });
+        foreach (var setting in settings)
         {
             foreach (var weight in new[] { 0.5f, 0.75f, 1f, 1.25f, 1.5f, 2f })
             {
-                var fusion = current with { K = k, SemanticWeight = weight, LexicalWeight = 1f };
+                var fusion = setting with { SemanticWeight = weight, LexicalWeight = 1f };
                 var dev = Evaluate(fusion).Where(r => r.Item1.Split == "dev").ToList();
                 grid.Add((fusion, dev.Average(r => r.Item2 > 0 ? 1.0 / r.Item2 : 0), dev.Average(r => r.Item2 == 1 ? 1.0 : 0)));
             }

@@ -268,7 +268,8 @@ public sealed partial class EmbeddedVectorStore(
         IReadOnlyList<VectorPartition.Hit> dense = query.Mode == SearchMode.Lexical ? [] : partition.Search(
             query.Vector.Span, depth + options.RescoreMargin, query.Mode == SearchMode.Semantic ? query.MinScore - ScanTolerance : -2f,
             query.Generations, options.MaxSearchParallelism);
-        IReadOnlyList<VectorPartition.Hit> lexical = query.Mode == SearchMode.Semantic ? [] : partition.SearchLexical(query.Terms, depth, query.Generations);
+        IReadOnlyList<VectorPartition.Hit> lexical = query.Mode == SearchMode.Semantic ? [] : partition.SearchLexical(
+            query.Terms, depth, query.Generations, query.Mode == SearchMode.Hybrid ? query.Vector.Span : default);
         if (dense.Count == 0 && lexical.Count == 0)
         {
             return [];
@@ -276,7 +277,7 @@ public sealed partial class EmbeddedVectorStore(
 
         // Only the few rows that can be returned are read from Postgres (payload and float32 vector): a semantic search
         // re-ranks its scan's candidates by their exact cosine; lexical and hybrid rankings are made in memory (BM25, and
-        // the scan's int8-accurate order for the fusion) and only their best Limit + RescoreMargin rows are read, so a
+        // the scan's int8-accurate cosines for the fusion) and only their best Limit + RescoreMargin rows are read, so a
         // hybrid search reads ~30 rows, not the ~170 of both candidate lists.
         if (query.Mode == SearchMode.Semantic)
         {
@@ -285,10 +286,11 @@ public sealed partial class EmbeddedVectorStore(
                 .OrderByDescending(m => m.Similarity).ThenBy(m => m.Id).Take(query.Limit).Select(m => m with { Score = m.Similarity }).ToList();
         }
 
-        var hits = dense.Concat(lexical).GroupBy(h => h.Id).ToDictionary(g => g.Key, g => g.First());
+        var hits = dense.Concat(lexical).GroupBy(h => h.Id).ToDictionary(g => g.Key, g => g.First()); // a dense hit's similarity first
         IEnumerable<(Guid Id, float Score)> ranking = query.Mode == SearchMode.Lexical
             ? lexical.Select(h => (h.Id, h.Score))
-            : query.Fusion.Fuse(dense.Take(depth).Select(h => h.Id).ToList(), lexical.Select(h => h.Id).ToList(), lexical.Select(h => h.Score).ToList())
+            : query.Fusion.Fuse(
+                    dense.Take(depth).Select(h => h.Id).ToList(), lexical.Select(h => h.Id).ToList(), lexical.Select(h => h.Score).ToList(), id => hits[id].Similarity)
                 .OrderByDescending(f => f.Value).ThenBy(f => f.Key).Select(f => (f.Key, f.Value));
         var winners = ranking.Take(query.Limit + options.RescoreMargin).Select(r => (r.Id, hits[r.Id].VideoId, hits[r.Id].Generation, r.Score)).ToList();
 

@@ -246,7 +246,8 @@ public sealed class VectorPartition
         return merged.ToImmutable();
     }
 
-    public readonly record struct Hit(Guid Id, string VideoId, Guid Generation, float Score);
+    /// <param name="Similarity">The int8-accurate cosine to the query: the score of a dense hit; of a lexical hit when the query vector was given.</param>
+    public readonly record struct Hit(Guid Id, string VideoId, Guid Generation, float Score, float Similarity = 0);
 
     /// <summary>The best <paramref name="limit"/> rows scoring at least <paramref name="minScore"/>, best first (int8-accurate scores, see <see cref="Int8Vectors"/>).</summary>
     public IReadOnlyList<Hit> Search(ReadOnlySpan<float> query, int limit, float minScore, IReadOnlyCollection<Guid>? generations, int maxDegreeOfParallelism = 1)
@@ -266,9 +267,7 @@ public sealed class VectorPartition
             return [];
         }
 
-        var codes = new sbyte[Dimensions];
-        var scale = Int8Vectors.Quantize(query, codes);
-        var queryCodes = new QueryCodes(Int8Vectors.Widen(codes), scale);
+        var queryCodes = QueryCodes.Of(query);
         TopK merged;
         var parallelism = Math.Min(maxDegreeOfParallelism, _blocks.Length);
         if (parallelism <= 1 || Count < BlockRows * 2)
@@ -299,7 +298,7 @@ public sealed class VectorPartition
             }
         }
 
-        return merged.Sorted().Select(e => new Hit(e.Block.Ids[e.Row], _videos[e.Block.Videos[e.Row]], _generations[e.Block.Generations[e.Row]], e.Score)).ToList();
+        return merged.Sorted().Select(e => new Hit(e.Block.Ids[e.Row], _videos[e.Block.Videos[e.Row]], _generations[e.Block.Generations[e.Row]], e.Score, e.Score)).ToList();
     }
 
     /// <summary>Null when all generations are allowed; false when none of the wanted ones is in this snapshot.</summary>
@@ -328,10 +327,16 @@ public sealed class VectorPartition
     /// <summary>
     /// The best <paramref name="limit"/> rows by BM25 for the query's terms (<see cref="Bm25.Query"/>), best first;
     /// rows that share no term with the query are not returned. Document frequencies count every row of the
-    /// snapshot (a replaced video's old generation is gone within one clean-up), which keeps idf cheap.
+    /// snapshot (a replaced video's old generation is gone within one clean-up), which keeps idf cheap. With
+    /// <paramref name="vector"/>, each hit also carries its (int8-accurate) cosine to it, as score fusion needs.
     /// </summary>
-    public IReadOnlyList<Hit> SearchLexical(SparseVector query, int limit, IReadOnlyCollection<Guid>? generations)
+    public IReadOnlyList<Hit> SearchLexical(SparseVector query, int limit, IReadOnlyCollection<Guid>? generations, ReadOnlySpan<float> vector = default)
     {
+        if (!vector.IsEmpty && vector.Length != Dimensions)
+        {
+            throw new ArgumentException($"The query has {vector.Length} dimensions; the partition holds {Dimensions}.", nameof(vector));
+        }
+
         if (limit <= 0 || Count == 0 || query.Count == 0 || !TryAllow(generations, out var allowed))
         {
             return [];
@@ -392,7 +397,9 @@ public sealed class VectorPartition
             }
         }
 
-        return top.Sorted().Select(e => new Hit(e.Block.Ids[e.Row], _videos[e.Block.Videos[e.Row]], _generations[e.Block.Generations[e.Row]], e.Score)).ToList();
+        var codes = vector.IsEmpty ? null : QueryCodes.Of(vector);
+        return top.Sorted().Select(e => new Hit(
+            e.Block.Ids[e.Row], _videos[e.Block.Videos[e.Row]], _generations[e.Block.Generations[e.Row]], e.Score, codes?.Score(e.Block, e.Row, Dimensions) ?? 0)).ToList();
     }
 
     private sealed class Block
@@ -537,7 +544,18 @@ public sealed class VectorPartition
     }
 
     /// <summary>The query quantised like the rows (<see cref="Int8Vectors"/>), widened to 16 bits once.</summary>
-    private sealed record QueryCodes(short[] Codes, float Scale);
+    private sealed record QueryCodes(short[] Codes, float Scale)
+    {
+        public static QueryCodes Of(ReadOnlySpan<float> vector)
+        {
+            var codes = new sbyte[vector.Length];
+            var scale = Int8Vectors.Quantize(vector, codes);
+            return new QueryCodes(Int8Vectors.Widen(codes), scale);
+        }
+
+        public float Score(Block block, int row, int dimensions) =>
+            Int8Vectors.Score(Int8Vectors.Dot(block.Codes.AsSpan(row * dimensions, dimensions), Codes), Scale, block.Scales[row]);
+    }
 
     private readonly record struct Entry(Block Block, int Row, float Score);
 
