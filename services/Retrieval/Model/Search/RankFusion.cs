@@ -28,7 +28,8 @@ public sealed record RankFusion(int K, float SemanticWeight, float LexicalWeight
     /// (dev recall@1 0.854 against lexical 0.833, semantic 0.646; MRR 0.910 against 0.892); the RRF settings tried (K 1–60,
     /// semantic weight 0.3–1.5) never passed lexical alone on dev recall@1 (best 0.833, the former default K = 20 with
     /// equal weights 0.729): rank fusion throws away how far BM25's first passage is ahead, which on these questions is
-    /// the strongest evidence there is.
+    /// the strongest evidence there is. Held-out test split: recall@1 0.625 (lexical 0.604, semantic 0.625), recall@5
+    /// 0.896 (0.854, 0.875), MRR 0.756 (0.713, 0.732); RRF K = 20 had 0.667 | 0.896 | 0.776 there, but was not chosen on it.
     /// </summary>
     public static RankFusion Default { get; } = new(K: 20, SemanticWeight: 1f, LexicalWeight: 1f, Method: FusionMethod.Scores);
 
