@@ -339,6 +339,7 @@ public static class RetrievalQualityBenchmark
         var fan = (await Chat.ChatBenchmark.RegisterUsersAsync(http, admin, 1))[0];
 
         var outcomes = new List<(QualityQuestion Question, bool Right)>();
+        var misses = new List<string>();
         foreach (var question in questions)
         {
             var answer = await Chat.ChatBenchmark.SendAsync(http, HttpMethod.Post, "/api/v1/chat", fan,
@@ -349,6 +350,11 @@ public static class RetrievalQualityBenchmark
                     c!["video_id"]!.GetValue<string>(), c["start_seconds"]!.GetValue<double>(), c["start_seconds"]!.GetValue<double>() + 90))
                 : citations.Count == 0;
             outcomes.Add((question, right));
+            if (!right)
+            {
+                misses.Add($"- {question.Split}: \"{question.Question}\" (gold {string.Join(", ", question.Gold.Select(g => $"{g.VideoId}@{g.Start:0}-{g.End:0}"))}) → cited " +
+                           (citations.Count == 0 ? "nothing" : string.Join(", ", citations.Select(c => $"{c!["video_id"]}@{c["start_seconds"]!.GetValue<double>():0}"))));
+            }
         }
 
         line("## Chat answers (through the gateway, offline model)");
@@ -363,6 +369,10 @@ public static class RetrievalQualityBenchmark
             rates[split] = string.Create(CultureInfo.InvariantCulture, $"{covered.Average(o => o.Right ? 1.0 : 0):0.000} ({covered.Count(o => o.Right)}/{covered.Count})");
         }
 
+        line("");
+        line("Misses (what the answer cited instead):");
+        line("");
+        misses.ForEach(line);
         line("");
         return rates;
     }
