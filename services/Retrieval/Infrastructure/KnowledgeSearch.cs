@@ -2,7 +2,6 @@ using System.Diagnostics;
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
-using CreatorChat.Retrieval.Model;
 using CreatorChat.Retrieval.Model.Search;
 
 namespace CreatorChat.Retrieval.Infrastructure;
@@ -48,25 +47,25 @@ public sealed class KnowledgeSearch(
         activity?.SetTag("creatorchat.k", k);
         var started = Stopwatch.GetTimestamp();
 
-        // The active space's vectors with its own model, also while a re-embedding fills the next one. A space whose
-        // model does not run here (a remote model no longer configured) still has its BM25 terms.
-        var space = (await catalog.GetAsync(cancellationToken)).Active;
-
-        // The database reads go out first and the query is embedded while they are in flight (the offline model runs on
-        // this thread): the two round trips cost no time of their own.
-        var state = ReadStateAsync(creatorId, cancellationToken);
-        var embedding = space.Embedder is { } embedder ? embedder.EmbedQueryAsync(query, cancellationToken) : Task.FromResult(new float[space.Space.Dimensions]);
-        if (space.Embedder is null)
-        {
-            mode = SearchMode.Lexical;
-        }
-
-        await Task.WhenAll(state, embedding);
-        var (knowledge, generations) = await state;
-        var vector = await embedding;
+        var knowledge = await repository.GetKnowledgeAsync(creatorId, cancellationToken);
+        var generations = await repository.ActiveGenerationsAsync(creatorId, cancellationToken);
         if (generations.Count == 0)
         {
             return new SearchOutcome(knowledge.Version, []);
+        }
+
+        // The active space's vectors with its own model, also while a re-embedding fills the next one. A space whose
+        // model does not run here (a remote model no longer configured) still has its BM25 terms.
+        var space = (await catalog.GetAsync(cancellationToken)).Active;
+        float[] vector;
+        if (space.Embedder is { } embedder)
+        {
+            vector = await embedder.EmbedQueryAsync(query, cancellationToken);
+        }
+        else
+        {
+            vector = new float[space.Space.Dimensions];
+            mode = SearchMode.Lexical;
         }
 
         var terms = LexicalAnalyzer.ContentTerms(query).Distinct(StringComparer.Ordinal).ToList();
@@ -82,12 +81,5 @@ public sealed class KnowledgeSearch(
         telemetry.Searched(catalog.Kind, Stopwatch.GetElapsedTime(started));
         activity?.SetTag("creatorchat.results", results.Count);
         return new SearchOutcome(knowledge.Version, results);
-    }
-
-    /// <summary>The knowledge version first, then the active generations (see the class comment for why in this order).</summary>
-    private async Task<(KnowledgeState Knowledge, IReadOnlyList<Guid> Generations)> ReadStateAsync(string creatorId, CancellationToken cancellationToken)
-    {
-        var knowledge = await repository.GetKnowledgeAsync(creatorId, cancellationToken);
-        return (knowledge, await repository.ActiveGenerationsAsync(creatorId, cancellationToken));
     }
 }
