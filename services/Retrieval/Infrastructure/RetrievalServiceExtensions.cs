@@ -110,6 +110,7 @@ public static class RetrievalServiceExtensions
 
         builder.Services.AddSingleton(sp => Pipeline(sp, inner(sp)));
         builder.Services.AddSingleton<Embedder>();
+        builder.Services.AddHostedService<EmbeddingWarmup>();
         builder.Services.AddSingleton(sp => new EmbeddingModels(
             sp.GetRequiredService<Embedder>(), space => other(sp, space) is { } generator ? Pipeline(sp, generator) : null));
     }

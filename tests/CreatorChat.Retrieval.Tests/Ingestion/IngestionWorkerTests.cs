@@ -269,6 +269,9 @@ public sealed class UnreachableStoreFixture(InfrastructureFixture infrastructure
         ["Retrieval:Reporting:Enabled"] = "false",
         ["ConnectionStrings:qdrant_http"] = $"Endpoint=http://127.0.0.1:{CreatorChat.Testing.FreePort.Next()}",
         ["Resilience:Http:Clients:qdrant:Retry:MaxRetryAttempts"] = "0",
+
+        // The test looks at the job while it backs off: the suite's 100 ms backoff ran out before it looked on a busy machine.
+        ["Retrieval:Ingestion:RetryBaseDelay"] = "00:01:00",
     };
 }
 

@@ -105,6 +105,30 @@ public sealed class LexicalRankingTests
     }
 
     [Fact]
+    public void Score_fusion_blends_normalised_cosine_and_bm25_so_a_large_lexical_lead_survives_a_small_semantic_one()
+    {
+        Guid keyword = Guid.NewGuid(), close = Guid.NewGuid(), far = Guid.NewGuid(), onlyMeaning = Guid.NewGuid();
+        var cosine = new Dictionary<Guid, float> { [keyword] = 0.70f, [close] = 0.72f, [far] = 0.50f, [onlyMeaning] = 0.71f };
+        var fusion = RankFusion.Default;
+
+        var scores = fusion.Fuse([close, onlyMeaning, keyword, far], [keyword, close, far], [12f, 3f, 1f], id => cosine[id]);
+
+        // keyword: meaning (0.70-0.50)/(0.72-0.50) = 0.909, words 1 → 0.955; close: 1 and 0.25 → 0.625; onlyMeaning: 0.955 and 0 → 0.477.
+        Assert.Equal(0.9545f, scores[keyword], 3);
+        Assert.Equal(0.625f, scores[close], 3);
+        Assert.Equal(0.4773f, scores[onlyMeaning], 3);
+        Assert.Equal((0f + (1f / 12)) / 2, scores[far], 3);
+        Assert.Equal(FusionMethod.Scores, fusion.Method);
+
+        // First in both is 1; the semantic weight moves the balance.
+        Assert.Equal(1f, fusion.Fuse([keyword], [keyword], [5f], _ => 0.8f)[keyword], 5);
+        var semanticHeavy = fusion with { SemanticWeight = 10f };
+        var heavy = semanticHeavy.Fuse([close, onlyMeaning, keyword, far], [keyword, close, far], [12f, 3f, 1f], id => cosine[id]);
+        Assert.True(heavy[close] > heavy[keyword]);
+        Assert.Throws<ArgumentNullException>(() => fusion.Fuse([close], [close], [1f]));
+    }
+
+    [Fact]
     public void Near_equal_lexical_scores_share_a_rank_so_the_semantic_ranking_orders_them()
     {
         Assert.Equal([1, 1, 1, 4, 4], RankFusion.TiedRanks([5.8308f, 5.8308f, 5.8247f, 4.1f, 4.09f], RankFusion.LexicalTieTolerance));
@@ -112,11 +136,12 @@ public sealed class LexicalRankingTests
 
         // Twin videos tie lexically with the right one a hair behind; semantically the right one is first.
         Guid twinA = Guid.NewGuid(), twinB = Guid.NewGuid(), right = Guid.NewGuid();
-        var scores = RankFusion.Default.Fuse([right, twinA, twinB], [twinA, twinB, right], [5.8308f, 5.8308f, 5.8247f]);
+        var ranks = new RankFusion(K: 20, SemanticWeight: 1f, LexicalWeight: 1f, Method: FusionMethod.Ranks);
+        var scores = ranks.Fuse([right, twinA, twinB], [twinA, twinB, right], [5.8308f, 5.8308f, 5.8247f]);
         Assert.True(scores[right] > scores[twinA] && scores[right] > scores[twinB]);
 
         // A real lexical lead still counts.
-        var clear = RankFusion.Default.Fuse([right, twinA], [twinA, right], [9f, 5f]);
+        var clear = ranks.Fuse([right, twinA], [twinA, right], [9f, 5f]);
         Assert.Equal(clear[right], clear[twinA], 5);
     }
 }

@@ -22,7 +22,7 @@ public sealed class EmbeddedVectorStoreTests(InfrastructureFixture infrastructur
     }
 
     [Fact]
-    public async Task Scores_are_exact_float32_cosines_although_memory_holds_float16()
+    public async Task Scores_are_exact_float32_cosines_although_memory_holds_int8()
     {
         var creator = NewCreator();
         var generation = Guid.NewGuid();

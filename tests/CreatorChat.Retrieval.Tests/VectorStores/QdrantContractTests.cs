@@ -119,6 +119,57 @@ public sealed class QdrantContractTests : IAsyncLifetime
     }
 
     [RequiresQdrantSpecFact]
+    public async Task Hybrid_search_fused_by_scores_is_one_documented_batch_of_both_rankings_fused_as_the_embedded_store_fuses()
+    {
+        var store = Store(batch: 200);
+        var (g1, g2) = (Guid.NewGuid(), Guid.NewGuid());
+        var random = new Random(9);
+        await store.EnsureCollectionAsync(Space, CancellationToken.None);
+        await store.UpsertAsync(Enumerable.Range(0, 120).Select(i => Record("maya", $"v{i % 3}", i < 60 ? g1 : g2, i, null,
+            (float)random.NextDouble(), (float)random.NextDouble(), (float)random.NextDouble(), 0.5f)).ToList(), CancellationToken.None);
+        _server.Clear();
+        var query = new float[] { 0.5f, 0.5f, 0.5f, 0.5f };
+
+        var hybrid = await store.SearchAsync(new VectorQuery("maya", query, 4, -1f, [g1])
+        {
+            Mode = SearchMode.Hybrid, Terms = Bm25.Query("7"), Fusion = RankFusion.Default,
+        }, CancellationToken.None);
+
+        Assert.Equal(FusionMethod.Scores, RankFusion.Default.Method);
+        Assert.Equal(["query_batch_points"], _server.Requests.Select(r => Check(r).OperationId));
+        Assert.Empty(_qdrant.ResponseErrors);
+        var searches = JsonNode.Parse(_server.Requests[0].Body)!["searches"]!.AsArray();
+        Assert.Equal(["bm25", "dense"], searches.Select(q => q!["using"]!.GetValue<string>()));
+        Assert.All(searches, q => Assert.Equal(g1.ToString(), q!["filter"]!["must"]![1]!["match"]!["any"]![0]!.GetValue<string>()));
+        Assert.All(searches, q => Assert.Equal(RankFusion.Default.Depth(4), q!["limit"]!.GetValue<int>()));
+
+        // The same fusion the embedded store computes, from the fake's own rankings of the creator's g1 points.
+        var points = _qdrant.Points.Values.Where(p => p["payload"]!["generation"]!.GetValue<string>() == g1.ToString()).ToList();
+        float[] Dense(JsonObject p) => p["vector"]!["dense"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
+        float Similarity(JsonObject p) => System.Numerics.Tensors.TensorPrimitives.Dot(query, Dense(p)); // what the client computes from the returned vector
+        var semantic = points.OrderByDescending(p => System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(query, Dense(p))).Take(RankFusion.Default.Depth(4)).ToList();
+        var lexical = points.Where(p => p["payload"]!["text"]!.GetValue<string>() == "Text 7").ToList();
+        var id = (JsonObject p) => Guid.Parse(p["id"]!.GetValue<string>());
+        var cosines = points.ToDictionary(id, Similarity);
+        var term = Bm25.Query("7").Indices[0];
+        var bm25 = lexical.Select(p => p["vector"]!["bm25"]!["indices"]!.AsArray().Select(i => i!.GetValue<uint>())
+            .Zip(p["vector"]!["bm25"]!["values"]!.AsArray().Select(v => v!.GetValue<float>())).Single(t => t.First == term).Second).ToList();
+        var expected = RankFusion.Default.Fuse(semantic.Select(id).ToList(), lexical.Select(id).ToList(), bm25, g => cosines[g])
+            .OrderByDescending(f => f.Value).ThenByDescending(f => cosines[f.Key]).Take(4).ToList();
+        Assert.Equal(expected.Select(e => e.Key), hybrid.Select(m => m.Id));
+        Assert.Equal(expected.Select(e => e.Value), hybrid.Select(m => m.Score), new Tolerance(1e-4f));
+        Assert.Contains(hybrid, m => m.Payload.Text == "Text 7"); // the only BM25 match: at least half the best score, though last by meaning
+        Assert.All(hybrid, m => Assert.Equal(cosines[m.Id], m.Similarity, 4));
+    }
+
+    private sealed class Tolerance(float epsilon) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= epsilon;
+
+        public int GetHashCode(float obj) => 0;
+    }
+
+    [RequiresQdrantSpecFact]
     public async Task Re_embedding_reads_pages_of_a_generation_and_drops_a_retired_collection_with_documented_operations()
     {
         var store = Store(batch: 100);
@@ -367,48 +418,10 @@ public sealed class QdrantContractTests : IAsyncLifetime
                     result = new JsonObject { ["operation_id"] = 3, ["status"] = "completed" };
                     break;
                 case "query_points":
-                    var limit = body!["limit"]?.GetValue<int>() ?? 10;
-                    IEnumerable<(JsonObject Point, float Score)> scored;
-                    if (body["prefetch"] is JsonArray prefetches)
-                    {
-                        // Weighted reciprocal rank fusion of the prefetches, as Qdrant's {"rrf": {"k", "weights"}}.
-                        var k = body["query"]!["rrf"]!["k"]?.GetValue<int>() ?? 2;
-                        var weights = body["query"]!["rrf"]!["weights"]?.AsArray().Select(w => w!.GetValue<float>()).ToArray();
-                        var fusedScores = new Dictionary<JsonObject, float>();
-                        for (var p = 0; p < prefetches.Count; p++)
-                        {
-                            var ranked = Rank(prefetches[p]!.AsObject()).ToList();
-                            for (var r = 0; r < ranked.Count; r++)
-                            {
-                                fusedScores[ranked[r].Point] = fusedScores.GetValueOrDefault(ranked[r].Point) + ((weights?[p] ?? 1f) / (k + r + 1f));
-                            }
-                        }
-
-                        scored = fusedScores.Select(f => (f.Key, f.Value)).OrderByDescending(f => f.Value);
-                    }
-                    else
-                    {
-                        scored = Rank(body);
-                    }
-
-                    var withDense = body["with_vector"] is JsonArray names && names.Any(n => n!.GetValue<string>() == "dense");
-                    var points = scored.Where(s => Matches(s.Point, body["filter"])).Take(limit).Select(s =>
-                    {
-                        var point = new JsonObject
-                        {
-                            ["id"] = s.Point["id"]!.DeepClone(),
-                            ["version"] = 7,
-                            ["score"] = s.Score,
-                            ["payload"] = s.Point["payload"]!.DeepClone(),
-                        };
-                        if (withDense)
-                        {
-                            point["vector"] = new JsonObject { ["dense"] = s.Point["vector"]!["dense"]!.DeepClone() };
-                        }
-
-                        return (JsonNode)point;
-                    });
-                    result = new JsonObject { ["points"] = new JsonArray(points.ToArray()) };
+                    result = Query(body!);
+                    break;
+                case "query_batch_points":
+                    result = new JsonArray(body!["searches"]!.AsArray().Select(search => (JsonNode)Query(search!.AsObject())).ToArray());
                     break;
                 case "scroll_points":
                     // Points ordered by id; offset is the first id of the page, next_page_offset the first of the next one.
@@ -445,6 +458,53 @@ public sealed class QdrantContractTests : IAsyncLifetime
             var response = new JsonObject { ["usage"] = null, ["time"] = 0.0012, ["status"] = "ok", ["result"] = result };
             Verify(response, operation, "200", spec);
             return CannedResponse.Json(response.ToJsonString());
+        }
+
+        /// <summary>One query request (a query, or prefetches fused by weighted RRF) answered as <c>{"points": [...]}</c>.</summary>
+        private JsonObject Query(JsonObject body)
+        {
+            var limit = body["limit"]?.GetValue<int>() ?? 10;
+            IEnumerable<(JsonObject Point, float Score)> scored;
+            if (body["prefetch"] is JsonArray prefetches)
+            {
+                // Weighted reciprocal rank fusion of the prefetches, as Qdrant's {"rrf": {"k", "weights"}}.
+                var k = body["query"]!["rrf"]!["k"]?.GetValue<int>() ?? 2;
+                var weights = body["query"]!["rrf"]!["weights"]?.AsArray().Select(w => w!.GetValue<float>()).ToArray();
+                var fusedScores = new Dictionary<JsonObject, float>();
+                for (var p = 0; p < prefetches.Count; p++)
+                {
+                    var ranked = Rank(prefetches[p]!.AsObject()).ToList();
+                    for (var r = 0; r < ranked.Count; r++)
+                    {
+                        fusedScores[ranked[r].Point] = fusedScores.GetValueOrDefault(ranked[r].Point) + ((weights?[p] ?? 1f) / (k + r + 1f));
+                    }
+                }
+
+                scored = fusedScores.Select(f => (f.Key, f.Value)).OrderByDescending(f => f.Value);
+            }
+            else
+            {
+                scored = Rank(body);
+            }
+
+            var withDense = body["with_vector"] is JsonArray names && names.Any(n => n!.GetValue<string>() == "dense");
+            var points = scored.Where(s => Matches(s.Point, body["filter"])).Take(limit).Select(s =>
+            {
+                var point = new JsonObject
+                {
+                    ["id"] = s.Point["id"]!.DeepClone(),
+                    ["version"] = 7,
+                    ["score"] = s.Score,
+                    ["payload"] = s.Point["payload"]!.DeepClone(),
+                };
+                if (withDense)
+                {
+                    point["vector"] = new JsonObject { ["dense"] = s.Point["vector"]!["dense"]!.DeepClone() };
+                }
+
+                return (JsonNode)point;
+            });
+            return new JsonObject { ["points"] = new JsonArray(points.ToArray()) };
         }
 
         private static float Cosine(float[] a, float[] b)

@@ -22,21 +22,64 @@ public sealed class VectorPartitionTests
     private static List<PartitionRow> Rows(Random random, int count, string video, Guid generation) =>
         Enumerable.Range(0, count).Select(_ => new PartitionRow(Guid.NewGuid(), video, generation, RandomUnit(random))).ToList();
 
-    // The partition holds float16 vectors: the reference computes with the same rounding, so results must agree exactly.
-    private static float[] AsHeld(ReadOnlySpan<float> vector)
+    // The partition holds int8 codes with a scale per vector: the reference quantises the same way and multiplies in
+    // integers (a plain loop, not the SIMD kernel), so results must agree exactly.
+    private static (sbyte[] Codes, float Scale) AsHeld(ReadOnlySpan<float> vector)
     {
-        var half = new Half[vector.Length];
-        TensorPrimitives.ConvertToHalf(vector, half);
-        var back = new float[vector.Length];
-        TensorPrimitives.ConvertToSingle(half, back);
-        return back;
+        var codes = new sbyte[vector.Length];
+        var scale = Int8Vectors.Quantize(vector, codes);
+        return (codes, scale);
+    }
+
+    private static float HeldScore(float[] query, ReadOnlySpan<float> row)
+    {
+        var (q, qs) = AsHeld(query);
+        var (r, rs) = AsHeld(row);
+        var dot = 0;
+        for (var i = 0; i < q.Length; i++)
+        {
+            dot += q[i] * r[i];
+        }
+
+        return Int8Vectors.Score(dot, qs, rs);
     }
 
     private static List<(Guid Id, float Score)> BruteForce(IEnumerable<PartitionRow> rows, float[] query, int k, float min, ISet<Guid>? generations) =>
         rows.Where(r => generations is null || generations.Contains(r.Generation))
-            .Select(r => (r.Id, Score: TensorPrimitives.Dot(query, AsHeld(r.Vector.Span))))
+            .Select(r => (r.Id, Score: HeldScore(query, r.Vector.Span)))
             .Where(x => x.Score >= min)
             .OrderByDescending(x => x.Score).ThenBy(x => x.Id).Take(k).ToList();
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(16)]
+    [InlineData(384)]
+    [InlineData(389)]
+    public void The_int8_dot_product_is_exact_at_any_length(int length)
+    {
+        var random = new Random(length);
+        var row = Enumerable.Range(0, length).Select(_ => (sbyte)random.Next(-127, 128)).ToArray();
+        var query = Enumerable.Range(0, length).Select(_ => (sbyte)random.Next(-127, 128)).ToArray();
+        var expected = row.Zip(query).Sum(p => p.First * p.Second);
+
+        Assert.Equal(expected, Int8Vectors.Dot(row, Int8Vectors.Widen(query)));
+    }
+
+    [Fact]
+    public void Quantised_scores_are_within_a_few_thousandths_of_the_exact_cosine()
+    {
+        var random = new Random(11);
+        for (var i = 0; i < 200; i++)
+        {
+            var a = RandomUnit(random);
+            var b = RandomUnit(random);
+            Assert.InRange(HeldScore(a, b) - TensorPrimitives.Dot(a, b), -0.01f, 0.01f);
+        }
+
+        var zero = new sbyte[Dimensions];
+        Assert.Equal(0f, Int8Vectors.Quantize(new float[Dimensions], zero));
+        Assert.All(zero, c => Assert.Equal(0, c));
+    }
 
     [Theory]
     [InlineData(1)]
@@ -62,7 +105,7 @@ public sealed class VectorPartitionTests
         }
 
         Assert.Equal(35_000, partition.Count);
-        Assert.Equal(35_000L * ((Dimensions * 2) + 24), partition.EstimatedBytes);
+        Assert.Equal(35_000L * (Dimensions + 28), partition.EstimatedBytes);
     }
 
     [Fact]
@@ -96,7 +139,7 @@ public sealed class VectorPartitionTests
         Assert.Equal(10, rewritten.Count);
         var best = rewritten.Search(target, 1, -1, null)[0];
         Assert.Equal(rows[3].Id, best.Id);
-        Assert.Equal(1f, best.Score, 3); // float16-accurate
+        Assert.Equal(1f, best.Score, 2); // int8-accurate
     }
 
     [Fact]

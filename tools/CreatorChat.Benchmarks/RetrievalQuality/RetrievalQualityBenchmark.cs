@@ -220,21 +220,38 @@ public static class RetrievalQualityBenchmark
                 await store.SearchAsync(query with { Mode = SearchMode.Lexical }, cancellationToken)));
         }
 
+        if (Environment.GetEnvironmentVariable("CREATORCHAT_QUALITY_DUMP") is { Length: > 0 } dump)
+        {
+            // Both candidate lists of every question, for analysing fusions offline (one JSON object per line).
+            await File.WriteAllLinesAsync(dump, lists.SelectMany((l, q) => new[] { ("semantic", l.Semantic), ("lexical", l.Lexical) }.SelectMany(list =>
+                list.Item2.Select((m, rank) => System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    split = l.Question.Split, q, list = list.Item1, rank = rank + 1, id = m.Id, video = m.VideoId, start = m.Payload.StartSeconds,
+                    end = m.Payload.EndSeconds, hit = l.Question.IsAnsweredBy(m.VideoId, m.Payload.StartSeconds, m.Payload.EndSeconds),
+                    similarity = m.Similarity, score = m.Score, text = m.Payload.Text.GetHashCode(StringComparison.Ordinal),
+                })))), cancellationToken);
+        }
+
         List<(QualityQuestion, int)> Evaluate(RankFusion fusion) => lists.Select(l =>
         {
             var byId = l.Semantic.Concat(l.Lexical).GroupBy(m => m.Id).ToDictionary(g => g.Key, g => g.First());
-            var fused = fusion.Fuse(l.Semantic.Take(fusion.Depth(limit)).Select(m => m.Id).ToList(), l.Lexical.Take(fusion.Depth(limit)).Select(m => m.Id).ToList())
+            var lexical = l.Lexical.Take(fusion.Depth(limit)).ToList();
+            var fused = fusion.Fuse(
+                    l.Semantic.Take(fusion.Depth(limit)).Select(m => m.Id).ToList(), lexical.Select(m => m.Id).ToList(), lexical.Select(m => m.Score).ToList(),
+                    id => byId[id].Similarity)
                 .Select(f => byId[f.Key] with { Score = f.Value }).OrderByDescending(m => m.Score).ThenByDescending(m => m.Similarity).ThenBy(m => m.Id);
             var results = SearchResults.Deduplicate(fused, 10);
             return (l.Question, RankOf(l.Question, results.Select(r => (r.VideoId, r.Payload.StartSeconds, r.Payload.EndSeconds))));
         }).ToList();
 
         var grid = new List<(RankFusion Fusion, double Mrr, double Recall1)>();
-        foreach (var k in new[] { 1, 3, 5, 10, 20, 40, 60 })
+        var settings = new[] { 1, 3, 5, 10, 20, 40, 60 }.Select(k => current with { Method = FusionMethod.Ranks, K = k })
+            .Append(current with { Method = FusionMethod.Scores });
+        foreach (var setting in settings)
         {
             foreach (var weight in new[] { 0.5f, 0.75f, 1f, 1.25f, 1.5f, 2f })
             {
-                var fusion = current with { K = k, SemanticWeight = weight, LexicalWeight = 1f };
+                var fusion = setting with { SemanticWeight = weight, LexicalWeight = 1f };
                 var dev = Evaluate(fusion).Where(r => r.Item1.Split == "dev").ToList();
                 grid.Add((fusion, dev.Average(r => r.Item2 > 0 ? 1.0 / r.Item2 : 0), dev.Average(r => r.Item2 == 1 ? 1.0 : 0)));
             }
@@ -322,6 +339,7 @@ public static class RetrievalQualityBenchmark
         var fan = (await Chat.ChatBenchmark.RegisterUsersAsync(http, admin, 1))[0];
 
         var outcomes = new List<(QualityQuestion Question, bool Right)>();
+        var misses = new List<string>();
         foreach (var question in questions)
         {
             var answer = await Chat.ChatBenchmark.SendAsync(http, HttpMethod.Post, "/api/v1/chat", fan,
@@ -332,6 +350,11 @@ public static class RetrievalQualityBenchmark
                     c!["video_id"]!.GetValue<string>(), c["start_seconds"]!.GetValue<double>(), c["start_seconds"]!.GetValue<double>() + 90))
                 : citations.Count == 0;
             outcomes.Add((question, right));
+            if (!right)
+            {
+                misses.Add($"- {question.Split}: \"{question.Question}\" (gold {string.Join(", ", question.Gold.Select(g => $"{g.VideoId}@{g.Start:0}-{g.End:0}"))}) → cited " +
+                           (citations.Count == 0 ? "nothing" : string.Join(", ", citations.Select(c => $"{c!["video_id"]}@{c["start_seconds"]!.GetValue<double>():0}"))));
+            }
         }
 
         line("## Chat answers (through the gateway, offline model)");
@@ -346,6 +369,10 @@ public static class RetrievalQualityBenchmark
             rates[split] = string.Create(CultureInfo.InvariantCulture, $"{covered.Average(o => o.Right ? 1.0 : 0):0.000} ({covered.Count(o => o.Right)}/{covered.Count})");
         }
 
+        line("");
+        line("Misses (what the answer cited instead):");
+        line("");
+        misses.ForEach(line);
         line("");
         return rates;
     }

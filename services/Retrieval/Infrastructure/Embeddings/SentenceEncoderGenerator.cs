@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using SentenceTransformers;
+using ExecutionMode = Microsoft.ML.OnnxRuntime.ExecutionMode;
 using GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel;
 using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
@@ -25,15 +26,20 @@ public sealed record SentenceModel(string Name, string ModelId, string QueryPref
 /// <summary>
 /// <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/> over an ONNX sentence encoder, loaded once per process
 /// (the model is ~90 MB and takes seconds to load; every host of a process — several in a test run — shares
-/// it; ONNX Runtime sessions are safe to run concurrently). Passages are encoded in batches of similar length
-/// (padding is per batch, so mixing a long chunk with short ones wastes work), at most
-/// <see cref="MaxConcurrentBatches"/> at a time so ingestion leaves cores for queries; queries are never queued
-/// behind ingestion. Ask for a query embedding with <see cref="ForQuery"/>: the model's query prefix is added.
+/// it; ONNX Runtime sessions are safe to run concurrently). Each run is single-threaded and never spin-waits
+/// (<see cref="Load"/>): a query is encoded on the caller's thread at once, never queued behind ingestion, and
+/// never waits for a thread pool that other processes' load keeps off the cores (measured under load: 7 ms
+/// single-threaded against 16 ms with two spinning threads). Passages are encoded in small batches of similar
+/// length (padding is per batch, so mixing a long chunk with short ones wastes work), up to
+/// <see cref="MaxConcurrentBatches"/> at a time, one per core. Ask for a query embedding with <see cref="ForQuery"/>:
+/// the model's query prefix is added.
 /// </summary>
 public sealed class SentenceEncoderGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
-    public const int BatchSize = 32;
-    public const int MaxConcurrentBatches = 1;
+    /// <summary>Passages per run: small batches pad less (8 used ~13 % less CPU than 32 over the HF-course chunks).</summary>
+    public const int BatchSize = 8;
+
+    public static int MaxConcurrentBatches { get; } = Environment.ProcessorCount;
     private const string InputTypeKey = "input_type";
 
     private static readonly Lazy<ISentenceEncoder> SharedArctic = new(() => Load(SentenceModel.ArcticXs));
@@ -67,8 +73,9 @@ public sealed class SentenceEncoderGenerator : IEmbeddingGenerator<string, Embed
         var results = new Embedding<float>[inputs.Length];
         if (IsQuery(options))
         {
+            // On the caller's thread: a hop to another pool thread only adds a wait on a busy machine.
             var texts = inputs.Select(v => _model.QueryPrefix + v).ToArray();
-            var vectors = await Task.Run(() => _encoder.Value.Encode(texts, cancellationToken), cancellationToken);
+            var vectors = _encoder.Value.Encode(texts, cancellationToken);
             for (var i = 0; i < vectors.Length; i++)
             {
                 results[i] = new Embedding<float>(vectors[i]) { ModelId = _model.ModelId };
@@ -79,7 +86,7 @@ public sealed class SentenceEncoderGenerator : IEmbeddingGenerator<string, Embed
 
         // Similar lengths together; results go back to their input positions.
         var order = Enumerable.Range(0, inputs.Length).OrderBy(i => inputs[i].Length).ToArray();
-        foreach (var batch in order.Chunk(BatchSize))
+        await Task.WhenAll(order.Chunk(BatchSize).Select(async batch =>
         {
             await _batches.WaitAsync(cancellationToken);
             try
@@ -95,14 +102,24 @@ public sealed class SentenceEncoderGenerator : IEmbeddingGenerator<string, Embed
             {
                 _batches.Release();
             }
-        }
+        }));
 
         return new GeneratedEmbeddings<Embedding<float>>(results);
     }
 
     private static ISentenceEncoder Load(SentenceModel model)
     {
-        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        // One thread per run (concurrency comes from concurrent runs), no spinning: a spinning pool burns the cores
+        // that the other runs and processes need, and a run on a busy machine waits for every one of its threads.
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = 1,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
         return model.Create(options);
     }
 

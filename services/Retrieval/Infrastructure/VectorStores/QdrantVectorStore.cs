@@ -47,8 +47,9 @@ public sealed record QdrantVectorStoreOptions
 
 /// <summary>
 /// Qdrant over its REST API. One collection for all creators, a named dense vector (cosine distance) and a
-/// sparse BM25 vector (Qdrant applies the idf: <c>modifier: idf</c>) per chunk; hybrid search is one query
-/// with both as prefetches fused by weighted RRF, with keyword payload indexes on <c>creator_id</c> (a tenant index: Qdrant keeps each
+/// sparse BM25 vector (Qdrant applies the idf: <c>modifier: idf</c>) per chunk; hybrid search is one request:
+/// both rankings in a query batch fused here by scores (the default, <see cref="FusionMethod.Scores"/>), or one query
+/// with both as prefetches fused by Qdrant's weighted RRF (<see cref="FusionMethod.Ranks"/>), with keyword payload indexes on <c>creator_id</c> (a tenant index: Qdrant keeps each
 /// creator's points together), <c>video_id</c> and <c>generation</c>; every search and delete is filtered
 /// by creator. The embedding model and dimension are recorded in the collection's metadata and checked
 /// at start-up. Writes use <c>wait=true</c>, so a search right after a write sees it.
@@ -333,21 +334,14 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
         }
 
         var depth = query.Fusion.Depth(query.Limit);
+        if (mode == SearchMode.Hybrid && query.Fusion.Method == FusionMethod.Scores)
+        {
+            return await SearchFusedByScoresAsync(query, depth, cancellationToken);
+        }
+
         var body = Json(w =>
         {
-            void Filter()
-            {
-                w.WriteStartObject("filter");
-                w.WriteStartArray("must");
-                MatchValue(w, "creator_id", query.CreatorId);
-                if (query.Generations is not null)
-                {
-                    MatchAny(w, "generation", query.Generations);
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
+            void Filter() => WriteFilter(w, query);
 
             void Dense() => WriteDense(w, "query", query.Vector.Span);
             void Sparse() => WriteSparse(w, "query", query.Terms);
@@ -400,8 +394,78 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
         });
 
         using var response = await SendAsync(HttpMethod.Post, $"{CollectionPath}/points/query", body, cancellationToken);
+        return ReadMatches(response.RootElement.GetProperty("result"), query.Vector.Span, mode == SearchMode.Hybrid ? query.Fusion.Best : 1f);
+    }
+
+    /// <summary>
+    /// Hybrid search fused by scores (<see cref="FusionMethod.Scores"/>), which Qdrant's fusions (rrf, dbsf) do not compute:
+    /// both rankings in one <c>points/query/batch</c> request (BM25 with Qdrant's idf, and dense), each with payloads and
+    /// dense vectors, fused here by the same <see cref="RankFusion"/> as the embedded store.
+    /// </summary>
+    private async Task<IReadOnlyList<VectorMatch>> SearchFusedByScoresAsync(VectorQuery query, int depth, CancellationToken cancellationToken)
+    {
+        var body = Json(w =>
+        {
+            w.WriteStartArray("searches");
+            foreach (var vector in new[] { SparseVectorName, DenseVector })
+            {
+                w.WriteStartObject();
+                if (vector == DenseVector)
+                {
+                    WriteDense(w, "query", query.Vector.Span);
+                }
+                else
+                {
+                    WriteSparse(w, "query", query.Terms);
+                }
+
+                w.WriteString("using", vector);
+                WriteFilter(w, query);
+                w.WriteNumber("limit", depth);
+                w.WriteBoolean("with_payload", true);
+                w.WriteStartArray("with_vector");
+                w.WriteStringValue(DenseVector);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        });
+
+        using var response = await SendAsync(HttpMethod.Post, $"{CollectionPath}/points/query/batch", body, cancellationToken);
+        var results = response.RootElement.GetProperty("result").EnumerateArray().ToList();
+        if (results.Count != 2)
+        {
+            throw new VectorStoreException($"Qdrant answered a batch of 2 searches with {results.Count} results.");
+        }
+
+        var lexical = ReadMatches(results[0], query.Vector.Span, 1f);
+        var semantic = ReadMatches(results[1], query.Vector.Span, 1f);
+        var byId = semantic.Concat(lexical).GroupBy(m => m.Id).ToDictionary(g => g.Key, g => g.First());
+        return query.Fusion.Fuse(semantic.Select(m => m.Id).ToList(), lexical.Select(m => m.Id).ToList(), lexical.Select(m => m.Score).ToList(), id => byId[id].Similarity)
+            .Select(f => byId[f.Key] with { Score = f.Value })
+            .OrderByDescending(m => m.Score).ThenByDescending(m => m.Similarity).ThenBy(m => m.Id).Take(query.Limit).ToList();
+    }
+
+    private static void WriteFilter(Utf8JsonWriter w, VectorQuery query)
+    {
+        w.WriteStartObject("filter");
+        w.WriteStartArray("must");
+        MatchValue(w, "creator_id", query.CreatorId);
+        if (query.Generations is not null)
+        {
+            MatchAny(w, "generation", query.Generations);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>The points of one query response (<c>{"points": [...]}</c>), scores divided by <paramref name="scale"/>.</summary>
+    private static List<VectorMatch> ReadMatches(JsonElement result, ReadOnlySpan<float> query, float scale)
+    {
         var matches = new List<VectorMatch>();
-        foreach (var point in response.RootElement.GetProperty("result").GetProperty("points").EnumerateArray())
+        foreach (var point in result.GetProperty("points").EnumerateArray())
         {
             var payload = point.GetProperty("payload");
             matches.Add(new VectorMatch(
@@ -410,9 +474,9 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
                 Guid.Parse(payload.GetProperty("generation").GetString()!),
                 payload.GetProperty("seq").GetInt32(),
                 ReadPayload(payload),
-                mode == SearchMode.Hybrid ? point.GetProperty("score").GetSingle() / query.Fusion.Best : point.GetProperty("score").GetSingle())
+                point.GetProperty("score").GetSingle() / scale)
             {
-                Similarity = Similarity(query.Vector.Span, point),
+                Similarity = Similarity(query, point),
             });
         }
 
