@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Chat.Infrastructure;
 
 /// <summary>
-/// The gateway's id for one chat turn it forwards (<see cref="Header"/>: a UUID v7 made once per client request and sent
+/// The gateway's id for one chat turn it forwards (<see cref="TurnIdHeader"/>: a UUID v7 made once per client request and sent
 /// again with every retry of it; a client's own value never passes the gateway). The ids of the turn's question and, for
 /// a new conversation, of the conversation are derived from it and the user, so a retry on another replica of a turn that
 /// a dying replica already started stores nothing twice: its inserts meet the rows already there. Without the header
@@ -12,11 +13,8 @@ namespace CreatorChat.Chat.Infrastructure;
 /// </summary>
 public static class TurnIdentity
 {
-    /// <summary>Also declared by the gateway (<c>TurnIds.Header</c>), which sets it.</summary>
-    public const string Header = "X-CreatorChat-Turn-Id";
-
     public static Guid? From(HttpRequest request) =>
-        Guid.TryParse(request.Headers[Header].ToString(), out var id) && id != Guid.Empty ? id : null;
+        Guid.TryParse(request.Headers[TurnIdHeader.Name].ToString(), out var id) && id != Guid.Empty ? id : null;
 
     /// <summary>
     /// A UUID v7 for <paramref name="purpose"/> within the turn: the turn id's millisecond timestamp (ids stay in time

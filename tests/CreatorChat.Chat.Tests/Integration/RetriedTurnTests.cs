@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using CreatorChat.Chat.Infrastructure;
 using CreatorChat.Chat.Tests.Support;
+using CreatorChat.ServiceDefaults.Model;
 using CreatorChat.Testing;
 using Xunit;
 
@@ -70,7 +70,7 @@ public sealed class RetriedTurnTests(InfrastructureFixture infrastructure) : IAs
         {
             Content = JsonContent.Create(new { creator_id = SampleKnowledge.Slug, message = question, conversation_id = conversation }),
         };
-        request.Headers.Add(TurnIdentity.Header, turn.ToString());
+        request.Headers.Add(TurnIdHeader.Name, turn.ToString());
         using var response = await fan.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");

@@ -1,3 +1,4 @@
+using CreatorChat.ServiceDefaults.Model;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
@@ -46,7 +47,7 @@ public static class HeaderHygiene
             headers.TryAddWithoutValidation("X-Request-Id", transform.HttpContext.TraceIdentifier);
             if (TurnIds.Of(transform.HttpContext) is { } turnId)
             {
-                headers.TryAddWithoutValidation(TurnIds.Header, turnId);
+                headers.TryAddWithoutValidation(TurnIdHeader.Name, turnId);
             }
 
             return ValueTask.CompletedTask;
