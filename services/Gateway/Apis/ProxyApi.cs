@@ -56,14 +56,15 @@ public static class ProxyApi
             return;
         }
 
-        if (EdgeGuard.IsChatMessage(context))
+        var chatTurn = EdgeGuard.IsChatMessage(context);
+        if (chatTurn)
         {
             TurnIds.Assign(context, context.RequestServices.GetRequiredService<TimeProvider>()); // one id for every attempt: chat stores a retried turn once
         }
 
         var service = context.GetReverseProxyFeature().Cluster.Config.ClusterId;
         var started = Stopwatch.GetTimestamp();
-        var retryable = ForwardingFailures.MayRetryElsewhere(context);
+        var retryable = ForwardingFailures.MayRetryElsewhere(context.Request, chatTurn);
         if (retryable && ForwardingFailures.HasBody(context.Request))
         {
             context.Request.EnableBuffering();

@@ -72,9 +72,8 @@ public static partial class ForwardingFailures
     /// method without side effects. Anything else is retried only when it never left (<see cref="NeverLeft"/>).
     /// Its body is buffered as it is forwarded, so that it can be sent again.
     /// </summary>
-    public static bool MayRetryElsewhere(HttpContext context) =>
-        Edge.EdgeGuard.IsChatMessage(context) ||
-        HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method);
+    public static bool MayRetryElsewhere(HttpRequest request, bool chatTurn) =>
+        chatTurn || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method);
 
     /// <summary>A request with a body to buffer for a retry; a GET has none, and wrapping its empty body would cost every read.</summary>
     public static bool HasBody(HttpRequest request) =>
