@@ -19,7 +19,7 @@ public static class PlatformAuthenticationExtensions
     public static IHostApplicationBuilder AddPlatformAuthentication(this IHostApplicationBuilder builder, bool acceptServiceTokens = true)
     {
         var section = builder.Configuration.GetSection(PlatformAuthOptions.Section);
-        builder.Services.Configure<PlatformAuthOptions>(section);
+        builder.Services.AddOptions<PlatformAuthOptions>().BindConfiguration(PlatformAuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var options = section.Get<PlatformAuthOptions>() ?? new PlatformAuthOptions();
 
         var configuredKey = options.SigningKey;
@@ -64,8 +64,7 @@ public static class PlatformAuthenticationExtensions
                     // Browsers cannot set headers on WebSocket upgrades: accept the token as a query parameter there only.
                     OnMessageReceived = context =>
                     {
-                        if (context.HttpContext.WebSockets.IsWebSocketRequest &&
-                            context.Request.Query.TryGetValue("access_token", out var token))
+                        if (SocketTokens.FromQuery(context.HttpContext) is { } token)
                         {
                             context.Token = token;
                         }

@@ -1,26 +1,14 @@
 using CreatorChat.Gateway.Apis;
-using CreatorChat.Gateway.Infrastructure.Edge;
-using CreatorChat.Gateway.Infrastructure.Identity;
-using CreatorChat.Gateway.Infrastructure.ReverseProxy;
-using CreatorChat.Gateway.Infrastructure.WebApp;
+using CreatorChat.Gateway.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddIdentityAndLimits();
-builder.AddEdgeProtection();
-builder.AddGatewayProxy();
-builder.AddApiDocumentation();
+builder.AddApplicationServices();
 
 var app = builder.Build();
 
-app.UseEdgeProtection();
-app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = WebSocketForwarder.KeepAliveInterval });
-// After UseWebSockets: a WebSocket upgrade's access_token query parameter is only read once the upgrade is recognised.
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseWebApp();
-
+app.UseApplicationMiddleware();
 app.MapDefaultEndpoints();
 app.MapApiDocumentation();
 app.MapAuthApi();
