@@ -20,7 +20,6 @@ public sealed class WebSocketForwarder(IProxyStateLookup proxy, ProxyMetrics met
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(20);
-    private const int BufferSize = 16 * 1024;
 
     private static readonly string[] RelayedHeaders = ["Authorization", "Accept-Language", "User-Agent"];
 
@@ -125,9 +124,9 @@ public sealed class WebSocketForwarder(IProxyStateLookup proxy, ProxyMetrics met
         using var session = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         using var clientSends = new SemaphoreSlim(1, 1); // replies from the filter and relayed frames share the client socket
         var toUpstream = filter is null
-            ? PumpAsync(client, upstream, null, session.Token)
-            : PumpFilteredAsync(client, upstream, filter, clientSends, session.Token);
-        var toClient = PumpAsync(upstream, client, clientSends, session.Token);
+            ? WebSocketPump.PumpAsync(client, upstream, null, session.Token)
+            : WebSocketPump.PumpFilteredAsync(client, upstream, filter, clientSends, session.Token);
+        var toClient = WebSocketPump.PumpAsync(upstream, client, clientSends, session.Token);
 
         // When one side closes, its close is passed on; give the other side a moment to complete the handshake.
         var first = await Task.WhenAny(toUpstream, toClient);
@@ -165,151 +164,6 @@ public sealed class WebSocketForwarder(IProxyStateLookup proxy, ProxyMetrics met
         return destinations.Count == 0
             ? null
             : new Uri(destinations[(int)((uint)Interlocked.Increment(ref _next) % (uint)destinations.Count)].Model.Config.Address);
-    }
-
-    /// <summary>Copies frames from one socket to the other until the source closes or fails.</summary>
-    private static async Task PumpAsync(WebSocket source, WebSocket destination, SemaphoreSlim? destinationSends, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[BufferSize];
-        try
-        {
-            while (true)
-            {
-                var result = await source.ReceiveAsync(buffer.AsMemory(), cancellationToken);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    await PassCloseAsync(source, destination, cancellationToken);
-                    return;
-                }
-
-                await SendAsync(destination, destinationSends, buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, cancellationToken);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            await AbandonAsync(destination);
-        }
-    }
-
-    /// <summary>Relays client messages whole, each one first shown to the filter.</summary>
-    private static async Task PumpFilteredAsync(
-        WebSocket client, WebSocket upstream, Func<ReadOnlyMemory<byte>, WebSocketMessageType, CancellationToken, ValueTask<SocketVerdict>> filter,
-        SemaphoreSlim clientSends, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[BufferSize];
-        using var message = new MemoryStream();
-        try
-        {
-            while (true)
-            {
-                var result = await client.ReceiveAsync(buffer.AsMemory(), cancellationToken);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    await PassCloseAsync(client, upstream, cancellationToken);
-                    return;
-                }
-
-                message.Write(buffer, 0, result.Count);
-                if (message.Length > MaxFilteredMessageBytes)
-                {
-                    await client.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message too large", cancellationToken);
-                    await AbandonAsync(upstream);
-                    return;
-                }
-
-                if (!result.EndOfMessage)
-                {
-                    continue;
-                }
-
-                var whole = message.GetBuffer().AsMemory(0, (int)message.Length);
-                var verdict = await filter(whole, result.MessageType, cancellationToken);
-                if (verdict.Relays)
-                {
-                    await upstream.SendAsync(whole, result.MessageType, endOfMessage: true, cancellationToken);
-                }
-
-                if (verdict.Reply is { } reply)
-                {
-                    await SendAsync(client, clientSends, reply, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-                }
-
-                if (verdict.Close is { } close)
-                {
-                    await CloseClientAsync(client, clientSends, close, verdict.CloseReason, cancellationToken);
-                    await AbandonAsync(upstream);
-                    return;
-                }
-
-                message.SetLength(0);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            await AbandonAsync(upstream);
-        }
-    }
-
-    private static async Task SendAsync(
-        WebSocket destination, SemaphoreSlim? sends, ReadOnlyMemory<byte> data, WebSocketMessageType type, bool endOfMessage, CancellationToken cancellationToken)
-    {
-        if (sends is null)
-        {
-            await destination.SendAsync(data, type, endOfMessage, cancellationToken);
-            return;
-        }
-
-        // Hold the lock for a whole message, so frames of two messages never interleave.
-        await sends.WaitAsync(cancellationToken);
-        try
-        {
-            await destination.SendAsync(data, type, endOfMessage, cancellationToken);
-        }
-        finally
-        {
-            if (endOfMessage)
-            {
-                sends.Release();
-            }
-        }
-    }
-
-    private static async Task CloseClientAsync(WebSocket client, SemaphoreSlim sends, WebSocketCloseStatus status, string? reason, CancellationToken cancellationToken)
-    {
-        await sends.WaitAsync(cancellationToken);
-        try
-        {
-            await client.CloseOutputAsync(status, reason, cancellationToken);
-        }
-        finally
-        {
-            sends.Release();
-        }
-    }
-
-    private static async Task PassCloseAsync(WebSocket source, WebSocket destination, CancellationToken cancellationToken)
-    {
-        if (destination.State is WebSocketState.Open or WebSocketState.CloseReceived)
-        {
-            await destination.CloseOutputAsync(source.CloseStatus ?? WebSocketCloseStatus.NormalClosure, source.CloseStatusDescription, cancellationToken);
-        }
-    }
-
-    /// <summary>One side vanished without a close: end the other side too.</summary>
-    private static async Task AbandonAsync(WebSocket destination)
-    {
-        if (destination.State is WebSocketState.Open or WebSocketState.CloseReceived)
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-                await destination.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "the other side went away", timeout.Token);
-            }
-            catch (Exception closeFailure) when (closeFailure is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
-            {
-                destination.Abort();
-            }
-        }
     }
 
     private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
