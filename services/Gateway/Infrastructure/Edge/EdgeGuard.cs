@@ -9,7 +9,6 @@ using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace CreatorChat.Gateway.Infrastructure.Edge;
 
@@ -33,7 +32,7 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
     {
         var cancellationToken = context.RequestAborted;
         User? signedIn = null;
-        if (HasCredentials(context.Request))
+        if (SocketTokens.IsOffered(context.Request))
         {
             var result = await context.AuthenticateAsync();
             if (!result.Succeeded || result.Principal.GetUserId() is not { } id)
@@ -128,7 +127,7 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
             return new SocketVerdict(SocketError(400, "Every frame is one JSON object (text, UTF-8, no duplicate keys, nested at most 32 deep).", null));
         }
 
-        if (type == "auth" && session.UserId is null)
+        if (type == SocketTokens.AuthFrameType && session.UserId is null)
         {
             var principal = token is null ? null : await ValidateSocketTokenAsync(token, cancellationToken);
             if (principal is null)
@@ -174,15 +173,13 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
 
     private async Task<(Guid Id, string? Role)?> ValidateSocketTokenAsync(string token, CancellationToken cancellationToken)
     {
-        var parameters = jwtOptions.Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters;
-        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, parameters);
-        if (!result.IsValid || !Guid.TryParse(result.Claims.TryGetValue(PlatformClaims.Subject, out var sub) ? sub as string : null, out var id) ||
-            (result.Claims.TryGetValue(PlatformClaims.TokenUse, out var use) ? use as string : null) != "access")
+        var user = await SocketTokens.ValidateUserTokenAsync(token, jwtOptions.Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters);
+        if (user?.GetUserId() is not { } id)
         {
             return null;
         }
 
-        var role = result.Claims.TryGetValue(PlatformClaims.Role, out var claimed) ? claimed as string : null;
+        var role = user.GetRole();
         try
         {
             return CurrentStanding(await directory.GetAsync(id, cancellationToken), role) is null ? (id, role) : null;
@@ -230,8 +227,7 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
             }
 
             var type = root.TryGetProperty("type", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            var token = root.TryGetProperty("access_token", out var access) && access.ValueKind == JsonValueKind.String ? access.GetString() : null;
-            return (type, token);
+            return (type, SocketTokens.FromAuthFrame(root));
         }
         catch (JsonException)
         {
@@ -260,9 +256,6 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
         HttpMethods.IsPost(context.Request.Method) &&
         context.GetEndpoint()?.Metadata.GetMetadata<Yarp.ReverseProxy.Model.RouteModel>()?.Config.Metadata?.ContainsKey(GatewayProxyConfig.ChatMessageKey) == true;
 
-    private static bool HasCredentials(HttpRequest request) =>
-        request.Headers.Authorization.Count > 0 ||
-        (request.HttpContext.WebSockets.IsWebSocketRequest && request.Query.ContainsKey("access_token"));
 
     private static Admission Reject(HttpContext context, string detail, string? error)
     {
