@@ -1,10 +1,11 @@
 using System.Net;
+using CreatorChat.Creator.Tests.Support;
 using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Testing;
 using Xunit;
 
-namespace CreatorChat.Creator.Tests;
+namespace CreatorChat.Creator.Tests.Integration;
 
 /// <summary>Issue 9, items 4-6: text Postgres cannot store is a 400 problem, a foreign charset a 415, never a 500.</summary>
 [Collection(InfrastructureCollection.Name)]

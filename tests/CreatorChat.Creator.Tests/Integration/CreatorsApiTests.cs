@@ -1,10 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using CreatorChat.Creator.Tests.Support;
 using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Testing;
 using Xunit;
 
-namespace CreatorChat.Creator.Tests;
+namespace CreatorChat.Creator.Tests.Integration;
 
 [Collection(InfrastructureCollection.Name)]
 public sealed class CreatorsApiTests : IAsyncLifetime

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Net;
+using CreatorChat.Creator.Tests.Support;
 using CreatorChat.Testing;
 using Xunit;
 
-namespace CreatorChat.Creator.Tests;
+namespace CreatorChat.Creator.Tests.Integration;
 
 /// <summary>
 /// Issue 9, item 14: with its PostgreSQL frozen (SIGSTOP: it accepts connections and never answers) the creator

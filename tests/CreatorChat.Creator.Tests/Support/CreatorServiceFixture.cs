@@ -1,7 +1,7 @@
 using CreatorChat.Testing;
 using Xunit;
 
-namespace CreatorChat.Creator.Tests;
+namespace CreatorChat.Creator.Tests.Support;
 
 /// <summary>The creator service in-process over its own fresh database on the real Postgres.</summary>
 public sealed class CreatorServiceFixture(InfrastructureFixture infrastructure) : IAsyncLifetime

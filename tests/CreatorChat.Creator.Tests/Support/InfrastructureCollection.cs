@@ -1,7 +1,7 @@
 using CreatorChat.Testing;
 using Xunit;
 
-namespace CreatorChat.Creator.Tests;
+namespace CreatorChat.Creator.Tests.Support;
 
 [CollectionDefinition(Name)]
 public sealed class InfrastructureCollection : ICollectionFixture<InfrastructureFixture>

@@ -1,8 +1,9 @@
 using System.Net;
+using CreatorChat.Gateway.Tests.Support;
 using CreatorChat.Testing;
 using Xunit;
 
-namespace CreatorChat.Gateway.Tests;
+namespace CreatorChat.Gateway.Tests.Integration;
 
 public sealed class AccountsTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {

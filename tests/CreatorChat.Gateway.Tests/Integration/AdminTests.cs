@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using CreatorChat.Gateway.Tests.Support;
 using CreatorChat.Testing;
 using Xunit;
 
-namespace CreatorChat.Gateway.Tests;
+namespace CreatorChat.Gateway.Tests.Integration;
 
 public sealed class AdminTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {

@@ -1,9 +1,10 @@
 using System.Net;
+using CreatorChat.Gateway.Tests.Support;
 using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.Testing;
 using Xunit;
 
-namespace CreatorChat.Gateway.Tests;
+namespace CreatorChat.Gateway.Tests.Integration;
 
 /// <summary>Issue 9, items 4-6 on the gateway's own JSON endpoints: text Postgres cannot store is a 400, a foreign charset a 415.</summary>
 public sealed class BadInputTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>

@@ -2,11 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using CreatorChat.Gateway.Tests.Support;
 using CreatorChat.Testing;
 using Npgsql;
 using Xunit;
 
-namespace CreatorChat.Gateway.Tests;
+namespace CreatorChat.Gateway.Tests.Integration;
 
 /// <summary>Dependencies that freeze or restart under the gateway (issue 9, items 11, 12 and 14).</summary>
 [Collection(InfrastructureCollection.Name)]

@@ -3,10 +3,11 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using CreatorChat.Gateway.Tests.Support;
 using CreatorChat.Testing;
 using Xunit;
 
-namespace CreatorChat.Gateway.Tests;
+namespace CreatorChat.Gateway.Tests.Integration;
 
 /// <summary>Holes found from outside (issue 9): each test is one class of attack the edge must close.</summary>
 public sealed class PathSpellingTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>

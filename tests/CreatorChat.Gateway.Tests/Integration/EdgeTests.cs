@@ -1,12 +1,13 @@
 using System.Net;
 using System.Text;
+using CreatorChat.Gateway.Tests.Support;
 using CreatorChat.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Xunit;
 
-namespace CreatorChat.Gateway.Tests;
+namespace CreatorChat.Gateway.Tests.Integration;
 
 public sealed class EdgeTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {

@@ -1,10 +1,11 @@
 using System.Net;
+using CreatorChat.Gateway.Tests.Support;
 using CreatorChat.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Xunit;
 
-namespace CreatorChat.Gateway.Tests;
+namespace CreatorChat.Gateway.Tests.Integration;
 
 /// <summary>One of two replicas of a service is dead (issue 11: failover that works).</summary>
 [Collection(InfrastructureCollection.Name)]

@@ -1,10 +1,11 @@
 using CreatorChat.Gateway.Infrastructure.ReverseProxy;
+using CreatorChat.Gateway.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Xunit;
 
-namespace CreatorChat.Gateway.Tests;
+namespace CreatorChat.Gateway.Tests.Integration;
 
 /// <summary>
 /// A client that breaks its own request (a body shorter than its Content-Length, an invalid chunk) is logged as one

@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text;
+using CreatorChat.Gateway.Tests.Support;
 using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Testing;
 using Xunit;
 
-namespace CreatorChat.Gateway.Tests;
+namespace CreatorChat.Gateway.Tests.Integration;
 
 public sealed class TokenAttackTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {

@@ -2,11 +2,12 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using CreatorChat.Gateway.Infrastructure.WebApp;
+using CreatorChat.Gateway.Tests.Support;
 using CreatorChat.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Xunit;
 
-namespace CreatorChat.Gateway.Tests;
+namespace CreatorChat.Gateway.Tests.Integration;
 
 /// <summary>The web app's gateway side: serving it with the right caching, and its refresh cookie.</summary>
 public sealed class WebAppTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>

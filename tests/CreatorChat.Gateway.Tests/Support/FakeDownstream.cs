@@ -3,7 +3,7 @@ using CreatorChat.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace CreatorChat.Gateway.Tests;
+namespace CreatorChat.Gateway.Tests.Support;
 
 /// <summary>
 /// A real HTTP server on loopback standing in for the chat and creator services, so the gateway's

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using CreatorChat.Testing;
 using Xunit;
 
-namespace CreatorChat.Gateway.Tests;
+namespace CreatorChat.Gateway.Tests.Support;
 
 /// <summary>The real gateway (its Program, identitydb on real Postgres, real Redis) in front of an echo service.</summary>
 public class GatewayFixture : IAsyncLifetime

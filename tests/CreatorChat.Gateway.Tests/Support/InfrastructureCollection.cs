@@ -1,7 +1,7 @@
 using CreatorChat.Testing;
 using Xunit;
 
-namespace CreatorChat.Gateway.Tests;
+namespace CreatorChat.Gateway.Tests.Support;
 
 [CollectionDefinition(Name)]
 public sealed class InfrastructureCollection : ICollectionFixture<InfrastructureFixture>

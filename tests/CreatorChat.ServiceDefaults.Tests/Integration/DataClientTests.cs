@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CreatorChat.ServiceDefaults.Tests.Support;
 using CreatorChat.Testing;
 using Dapper;
 using Microsoft.Extensions.Configuration;
@@ -9,7 +10,7 @@ using Npgsql;
 using StackExchange.Redis;
 using Xunit;
 
-namespace CreatorChat.ServiceDefaults.Tests;
+namespace CreatorChat.ServiceDefaults.Tests.Integration;
 
 /// <summary>The Aspire client integrations as every service registers them, against real servers (or none).</summary>
 [Collection(InfrastructureCollection.Name)]

@@ -1,11 +1,12 @@
 using CreatorChat.ServiceDefaults.Data;
+using CreatorChat.ServiceDefaults.Tests.Support;
 using CreatorChat.Testing;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Xunit;
 
-namespace CreatorChat.ServiceDefaults.Tests;
+namespace CreatorChat.ServiceDefaults.Tests.Integration;
 
 [Collection(InfrastructureCollection.Name)]
 public sealed class MigrationTests(InfrastructureFixture infrastructure)

@@ -1,7 +1,7 @@
 using CreatorChat.Testing;
 using Xunit;
 
-namespace CreatorChat.ServiceDefaults.Tests;
+namespace CreatorChat.ServiceDefaults.Tests.Support;
 
 [CollectionDefinition(Name)]
 public sealed class InfrastructureCollection : ICollectionFixture<InfrastructureFixture>

@@ -1,7 +1,7 @@
 using CreatorChat.ServiceDefaults.Model;
 using Xunit;
 
-namespace CreatorChat.ServiceDefaults.Tests;
+namespace CreatorChat.ServiceDefaults.Tests.Unit;
 
 public sealed class CreatorSlugTests
 {

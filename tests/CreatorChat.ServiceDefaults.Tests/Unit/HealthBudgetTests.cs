@@ -7,7 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Xunit;
 
-namespace CreatorChat.ServiceDefaults.Tests;
+namespace CreatorChat.ServiceDefaults.Tests.Unit;
 
 /// <summary>Issue 9, item 14: /health answers within its own budget even when a check hangs and ignores cancellation.</summary>
 public sealed class HealthBudgetTests

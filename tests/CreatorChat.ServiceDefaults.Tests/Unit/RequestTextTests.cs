@@ -3,7 +3,7 @@ using CreatorChat.ServiceDefaults.Http;
 using Microsoft.Extensions.Hosting;
 using Xunit;
 
-namespace CreatorChat.ServiceDefaults.Tests;
+namespace CreatorChat.ServiceDefaults.Tests.Unit;
 
 /// <summary>Issue 9, items 4-5: the one rule for request text, as every service's JSON binding applies it.</summary>
 public sealed class RequestTextTests

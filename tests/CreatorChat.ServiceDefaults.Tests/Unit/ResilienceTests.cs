@@ -10,7 +10,7 @@ using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Xunit;
 
-namespace CreatorChat.ServiceDefaults.Tests;
+namespace CreatorChat.ServiceDefaults.Tests.Unit;
 
 /// <summary>
 /// The HttpClient defaults every service gets from <c>AddServiceDefaults</c> (Microsoft.Extensions.Http.Resilience

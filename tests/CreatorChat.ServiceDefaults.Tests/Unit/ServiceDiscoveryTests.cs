@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Xunit;
 
-namespace CreatorChat.ServiceDefaults.Tests;
+namespace CreatorChat.ServiceDefaults.Tests.Unit;
 
 /// <summary>The addressing contract (<c>services__&lt;name&gt;__http__N</c>, else DNS) as service discovery serves it.</summary>
 public sealed class ServiceDiscoveryTests
