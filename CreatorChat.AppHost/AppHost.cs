@@ -1,6 +1,7 @@
 using CreatorChat.AppHost.Infrastructure;
 using CreatorChat.AppHost.Lifecycle;
 using CreatorChat.AppHost.Seeding;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.AppHost;
 
@@ -22,24 +23,24 @@ internal static class Program
             var adminEmail = builder.AddAdminEmail();
             var adminPassword = builder.AddGeneratedPassword(Services.AdminPasswordParameter);
 
-            var creator = builder.AddService<Projects.CreatorChat_Creator>("creator", signingKey)
+            var creator = builder.AddService<Projects.CreatorChat_Creator>(ServiceNames.Creator, signingKey)
                 .WithDependency(infra.CreatorDb);
 
-            var retrieval = builder.AddService<Projects.CreatorChat_Retrieval>("retrieval", signingKey, defaultReplicas: 2)
+            var retrieval = builder.AddService<Projects.CreatorChat_Retrieval>(ServiceNames.Retrieval, signingKey, defaultReplicas: 2)
                 .WithDependency(infra.RetrievalDb)
                 .WithDependency(infra.Cache)
                 .WithDependency(creator)
                 .WithVectorStore(infra)
                 .WithDependencyIfConfigured(infra.Embeddings);
 
-            var chat = builder.AddService<Projects.CreatorChat_Chat>("chat", signingKey, defaultReplicas: 2)
+            var chat = builder.AddService<Projects.CreatorChat_Chat>(ServiceNames.Chat, signingKey, defaultReplicas: 2)
                 .WithDependency(infra.ChatDb)
                 .WithDependency(infra.Cache)
                 .WithDependency(creator)
                 .WithDependency(retrieval)
                 .WithDependencyIfConfigured(infra.Llm);
 
-            var gateway = builder.AddService<Projects.CreatorChat_Gateway>("gateway", signingKey)
+            var gateway = builder.AddService<Projects.CreatorChat_Gateway>(ServiceNames.Gateway, signingKey)
                 .WithExternalHttpEndpoints()
                 .WithDependency(infra.IdentityDb)
                 .WithDependency(infra.Cache)

@@ -1,3 +1,4 @@
+using CreatorChat.ServiceDefaults.Model;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -73,7 +74,7 @@ internal static class DemoSeed
             _ = Task.Run(async () =>
             {
                 var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
-                foreach (var service in new[] { "creator", "retrieval", "chat" })
+                foreach (var service in ServiceNames.Backends)
                 {
                     await notifications.WaitForResourceHealthyAsync(service, lifetime.ApplicationStopping);
                 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CreatorChat.Gateway.Infrastructure.Edge;
 using CreatorChat.Gateway.Infrastructure.ReverseProxy;
+using CreatorChat.ServiceDefaults.Model;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace CreatorChat.Gateway.Apis;
@@ -36,7 +37,7 @@ public static class ProxyApi
             return;
         }
 
-        await sockets.ForwardAsync(context, GatewayRoutes.Chat, guard.SocketFilter(admission.UserId is null ? null : context.User));
+        await sockets.ForwardAsync(context, ServiceNames.Chat, guard.SocketFilter(admission.UserId is null ? null : context.User));
     }
 
     public static async Task ForwardAsync(HttpContext context, Func<Task> forward)

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using CreatorChat.Gateway.Infrastructure.ReverseProxy;
 using CreatorChat.ServiceDefaults.Http;
+using CreatorChat.ServiceDefaults.Model;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -29,7 +29,7 @@ public sealed class ApiDocumentAggregator(
         };
         document.Remove("servers");
 
-        foreach (var service in GatewayRoutes.Services)
+        foreach (var service in ServiceNames.Backends)
         {
             try
             {

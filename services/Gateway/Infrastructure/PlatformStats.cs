@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using CreatorChat.Gateway.Infrastructure.Identity;
 using CreatorChat.Gateway.Infrastructure.RateLimiting;
-using CreatorChat.Gateway.Infrastructure.ReverseProxy;
 using CreatorChat.ServiceDefaults.Http;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Gateway.Infrastructure;
 
@@ -12,8 +12,6 @@ namespace CreatorChat.Gateway.Infrastructure;
 /// </summary>
 public sealed class PlatformStats(IHttpClientFactory clients, UserRepository users, RateLimiter limiter, ILogger<PlatformStats> logger)
 {
-    public static readonly IReadOnlyList<string> Services = [GatewayRoutes.Creator, GatewayRoutes.Retrieval, GatewayRoutes.Chat];
-
     public async Task<JsonObject> CollectAsync(CancellationToken cancellationToken)
     {
         var result = new JsonObject
@@ -22,7 +20,7 @@ public sealed class PlatformStats(IHttpClientFactory clients, UserRepository use
             ["rate_limiting"] = limiter.UsingLocalFallback ? "local (redis unreachable)" : "redis",
         };
         var unavailable = new JsonArray();
-        var replies = await Task.WhenAll(Services.Select(async service => (service, stats: await FetchAsync(service, cancellationToken))));
+        var replies = await Task.WhenAll(ServiceNames.Backends.Select(async service => (service, stats: await FetchAsync(service, cancellationToken))));
         foreach (var (service, stats) in replies)
         {
             if (stats is null)

@@ -1,4 +1,5 @@
 using CreatorChat.Gateway.Model;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;
 
@@ -8,30 +9,23 @@ namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;
 /// </summary>
 public static class GatewayRoutes
 {
-    public const string Creator = "creator";
-    public const string Chat = "chat";
-    public const string Retrieval = "retrieval";
-
-    /// <summary>The services whose OpenAPI documents make up the public one.</summary>
-    public static readonly IReadOnlyList<string> Services = [Creator, Retrieval, Chat];
-
     public static readonly IReadOnlyList<ProxyRoute> All =
     [
-        new("/api/v1/creators/{**rest}", Creator),
+        new("/api/v1/creators/{**rest}", ServiceNames.Creator),
 
         // Knowledge (retrieval): more specific than the creator catch-all, so routing prefers them.
-        new("/api/v1/creators/{slug}/videos/{**rest}", Retrieval),
-        new("/api/v1/creators/{slug}/search", Retrieval),
-        new("/api/v1/jobs/{**rest}", Retrieval),
+        new("/api/v1/creators/{slug}/videos/{**rest}", ServiceNames.Retrieval),
+        new("/api/v1/creators/{slug}/search", ServiceNames.Retrieval),
+        new("/api/v1/jobs/{**rest}", ServiceNames.Retrieval),
 
         // Chat: messages (JSON/SSE), conversations, feedback, insights and the OpenAI-compatible API.
         // The limits count what these routes match (every spelling routing accepts), never a path string.
-        new("/api/v1/chat", Chat, ChatMessage: true),
-        new("/v1/chat/completions", Chat, ChatMessage: true),
-        new("/api/v1/conversations/{**rest}", Chat),
-        new("/api/v1/messages/{**rest}", Chat),
-        new("/api/v1/creators/{slug}/insights", Chat),
-        new("/v1/{**rest}", Chat),
+        new("/api/v1/chat", ServiceNames.Chat, ChatMessage: true),
+        new("/v1/chat/completions", ServiceNames.Chat, ChatMessage: true),
+        new("/api/v1/conversations/{**rest}", ServiceNames.Chat),
+        new("/api/v1/messages/{**rest}", ServiceNames.Chat),
+        new("/api/v1/creators/{slug}/insights", ServiceNames.Chat),
+        new("/v1/{**rest}", ServiceNames.Chat),
     ];
 
     /// <summary>

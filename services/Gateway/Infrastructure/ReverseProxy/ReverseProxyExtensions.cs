@@ -1,3 +1,4 @@
+using CreatorChat.ServiceDefaults.Model;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 
@@ -21,7 +22,7 @@ public static class ReverseProxyExtensions
         builder.Services.AddSingleton<IPassiveHealthCheckPolicy, UpstreamFailurePolicy>();
         builder.Services.AddSingleton<IForwarderHttpClientFactory, GatewayForwarderHttpClientFactory>();
 
-        foreach (var service in GatewayRoutes.Services)
+        foreach (var service in ServiceNames.Backends)
         {
             builder.Services.AddHttpClient(service, client => client.BaseAddress = new Uri($"http://{service}"));
         }
