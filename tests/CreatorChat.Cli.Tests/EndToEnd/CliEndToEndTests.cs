@@ -8,7 +8,7 @@ namespace CreatorChat.Cli.Tests.EndToEnd;
 [Collection(CliPlatformCollection.Name)]
 public sealed class CliEndToEndTests(CliPlatformFixture fixture)
 {
-    private static readonly string CourseSubtitles = Path.Combine(BuildInfo.FindRepositoryRoot(), "..", "shared", "data", "hf-course-subtitles");
+    private static readonly string CourseSubtitles = BuildInfo.CourseCaptionsFolder;
 
     [Fact]
     public async Task Login_keeps_a_private_session_that_whoami_and_logout_use()

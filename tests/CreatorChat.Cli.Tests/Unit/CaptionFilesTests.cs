@@ -29,7 +29,7 @@ public sealed class CaptionFilesTests : IDisposable
     [Fact]
     public async Task The_course_data_set_gives_82_distinct_videos_from_its_two_metadata_files()
     {
-        var folder = Path.Combine(CreatorChat.Testing.BuildInfo.FindRepositoryRoot(), "..", "shared", "data", "hf-course-subtitles");
+        var folder = CreatorChat.Testing.BuildInfo.CourseCaptionsFolder;
         var files = await CaptionFiles.FindAsync([folder], CancellationToken.None);
 
         Assert.Equal(82, files.Count);

@@ -19,4 +19,19 @@ public static class BuildInfo
 
         return directory?.FullName ?? throw new InvalidOperationException("CreatorChat.sln not found above " + (start ?? AppContext.BaseDirectory));
     }
+
+    /// <summary>
+    /// The real data sets tests and benchmarks read in place (never copied into the repository): <c>CREATORCHAT_DATA</c>
+    /// when set, else the <c>shared/data</c> folder that CI places beside the clone.
+    /// </summary>
+    public static string DataFolder { get; } =
+        Environment.GetEnvironmentVariable("CREATORCHAT_DATA") is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.GetFullPath(Path.Combine(FindRepositoryRoot(), "..", "shared", "data"));
+
+    /// <summary>The Hugging Face course's captions: 82 videos, with their metadata files.</summary>
+    public static string CourseCaptionsFolder => Path.Combine(DataFolder, "hf-course-subtitles");
+
+    /// <summary>The course's English caption files themselves.</summary>
+    public static string CourseEnglishCaptionsFolder => Path.Combine(CourseCaptionsFolder, "subtitles", "en");
 }

@@ -21,7 +21,7 @@ namespace CreatorChat.Benchmarks.Chat;
 /// </summary>
 /// <remarks>
 /// Command: <c>dotnet run -c Release --project tools/CreatorChat.Benchmarks -- chat [--seconds 10] [--videos 82] [--rate 300]</c>.
-/// The knowledge base is the real captions of ../shared/data/hf-course-subtitles. Users are
+/// The knowledge base is the real captions of the Hugging Face course (<see cref="BuildInfo.CourseEnglishCaptionsFolder"/>). Users are
 /// registered through the API and raised to the enterprise tier (5,000 chat requests an hour); the
 /// per-minute API floor is raised so that it measures chat, not the limiter's refusals — the
 /// limiter still runs (its Redis scripts are part of every measured turn).
@@ -48,7 +48,7 @@ public static class ChatBenchmark
         var seconds = BenchmarkPlatform.Option(args, "--seconds", 10);
         var videoCount = BenchmarkPlatform.Option(args, "--videos", 82);
         var rate = BenchmarkPlatform.Option(args, "--rate", 300);
-        var captions = Path.Combine(BuildInfo.FindRepositoryRoot(), "..", "shared", "data", "hf-course-subtitles", "subtitles", "en");
+        var captions = BuildInfo.CourseEnglishCaptionsFolder;
         if (!Directory.Exists(captions))
         {
             Console.Error.WriteLine($"Captions not found at {captions}.");

@@ -38,7 +38,7 @@ public static class FaultsBenchmark
             return 2;
         }
 
-        var captions = Path.Combine(BuildInfo.FindRepositoryRoot(), "..", "shared", "data", "hf-course-subtitles", "subtitles", "en");
+        var captions = BuildInfo.CourseEnglishCaptionsFolder;
         if (!Directory.Exists(captions))
         {
             Console.Error.WriteLine($"Captions not found at {captions}.");

@@ -70,7 +70,7 @@ public static class RetrievalQualityBenchmark
             Console.WriteLine(text);
         }
 
-        var subtitles = Path.GetFullPath(Path.Combine(BuildInfo.FindRepositoryRoot(), "..", "shared", "data", "hf-course-subtitles", "subtitles", "en"));
+        var subtitles = BuildInfo.CourseEnglishCaptionsFolder;
         if (!Directory.Exists(subtitles))
         {
             Console.Error.WriteLine($"The caption files are not at {subtitles}.");
