@@ -94,14 +94,7 @@ public static class AccountCommands
         {
             using var client = await context.ClientAsync(parse.GetValue(common.Url), cancellationToken);
             var me = await client.MeAsync(cancellationToken);
-            if (parse.GetValue(common.Json))
-            {
-                context.Output.Json(me);
-            }
-            else
-            {
-                context.Output.Write(AccountView.Render(me, client.BaseUrl));
-            }
+            context.Output.Show(me, parse.GetValue(common.Json), () => context.Output.Write(AccountView.Render(me, client.BaseUrl)));
 
             return ExitCodes.Ok;
         });

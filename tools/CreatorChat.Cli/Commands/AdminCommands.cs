@@ -67,14 +67,7 @@ public static class AdminCommands
             var id = await FindUserAsync(client, parse.GetValue(user)!, cancellationToken);
             bool? disabled = parse.GetValue(disable) ? true : parse.GetValue(enable) ? false : null;
             var updated = await client.UpdateUserAsync(id, new UserChange(parse.GetValue(tier), parse.GetValue(role), disabled), cancellationToken);
-            if (parse.GetValue(common.Json))
-            {
-                context.Output.Json(updated);
-            }
-            else
-            {
-                context.Output.Markup($"{Markup.Escape(updated.Email)}: role {Markup.Escape(updated.Role)}, tier {Markup.Escape(updated.Tier)}, {(updated.Disabled ? "[red]disabled[/]" : "active")}.");
-            }
+            context.Output.Show(updated, parse.GetValue(common.Json), () => context.Output.Markup($"{Markup.Escape(updated.Email)}: role {Markup.Escape(updated.Role)}, tier {Markup.Escape(updated.Tier)}, {(updated.Disabled ? "[red]disabled[/]" : "active")}."));
 
             return ExitCodes.Ok;
         });
@@ -88,14 +81,7 @@ public static class AdminCommands
         {
             using var client = await context.ClientAsync(parse.GetValue(common.Url), cancellationToken);
             var stats = await client.StatsAsync(cancellationToken);
-            if (parse.GetValue(common.Json))
-            {
-                context.Output.Json(stats);
-            }
-            else
-            {
-                context.Output.Write(Tables.Stats(stats));
-            }
+            context.Output.Show(stats, parse.GetValue(common.Json), () => context.Output.Write(Tables.Stats(stats)));
 
             return ExitCodes.Ok;
         });

@@ -31,6 +31,19 @@ public sealed class Output(IAnsiConsole console, bool links)
 
     public void Json<T>(T value) => Raw(JsonSerializer.Serialize(value, ApiJson.Indented) + "\n");
 
+    /// <summary>The <c>--json</c> rule of every command: the API's JSON as it came, else the human rendering.</summary>
+    public void Show<T>(T value, bool json, Action human)
+    {
+        if (json)
+        {
+            Json(value);
+        }
+        else
+        {
+            human();
+        }
+    }
+
     /// <summary>Text that links to <paramref name="url"/>: clickable where supported, else followed by the URL.</summary>
     public string Link(string text, string url) => links
         ? $"[link={Spectre.Console.Markup.Escape(url)}]{Spectre.Console.Markup.Escape(text)}[/]"
