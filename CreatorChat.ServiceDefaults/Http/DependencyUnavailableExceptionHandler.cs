@@ -16,7 +16,7 @@ internal sealed class DependencyUnavailableExceptionHandler(IProblemDetailsServi
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (DependencyOf(exception) is not { } dependency)
+        if (httpContext.Response.HasStarted || DependencyUnavailable.Of(exception) is not { } dependency)
         {
             return false;
         }
@@ -36,23 +36,40 @@ internal sealed class DependencyUnavailableExceptionHandler(IProblemDetailsServi
             Exception = exception,
         });
     }
-
-    public static string? DependencyOf(Exception exception) => DependencyUnavailable.Of(exception);
 }
 
-/// <summary>How a service says "a dependency is down, try again shortly": 503 with this <c>Retry-After</c>.</summary>
+/// <summary>
+/// The one rule for "a dependency could not answer", in every service and at the edge: which exceptions mean it,
+/// and the 503 problem with <c>Retry-After</c> the client gets instead of a 500.
+/// </summary>
 public static class DependencyUnavailable
 {
     public const string RetryAfterSeconds = "5";
 
-    /// <summary>The dependency an exception says is unavailable, or null when it is not such a failure.</summary>
+    /// <summary>
+    /// The dependency an exception (or one it wraps) says is unavailable, or null when it is not such a failure:
+    /// Postgres unreachable, restarting, shutting down or out of connections; Redis unreachable or out of time; another
+    /// service down, frozen or behind an open breaker.
+    /// </summary>
     public static string? Of(Exception exception) => exception switch
     {
-        NpgsqlException { IsTransient: true } or NpgsqlException { InnerException: TimeoutException } => "database",
-        PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" } => "database",
+        PostgresException postgres => postgres.IsTransient || postgres.SqlState is "55000" or "3D000" or "53300" || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal)
+            ? "database"
+            : null,
+        NpgsqlException => "database", // no server answer at all: refused, reset, timed out
         RedisException => "cache",
         BrokenCircuitException or TimeoutRejectedException or HttpRequestException => exception.Data["dependency"] as string ?? "upstream",
         TimeoutException => "a dependency",
-        _ => null,
+        _ => exception.InnerException is { } inner ? Of(inner) : null,
     };
+
+    public static bool IsUnavailable(Exception exception) => Of(exception) is not null;
+
+    /// <summary>The 503 a handler returns itself when it knows which dependency failed (<c>dependency</c> names it).</summary>
+    public static IResult Problem(HttpContext context, string dependency, string detail)
+    {
+        context.Response.Headers.RetryAfter = RetryAfterSeconds;
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable",
+            detail: $"{detail} Please try again in a few seconds.", extensions: new Dictionary<string, object?> { ["dependency"] = dependency });
+    }
 }

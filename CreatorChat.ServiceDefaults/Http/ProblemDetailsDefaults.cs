@@ -24,7 +24,7 @@ internal static class ProblemDetailsDefaults
         context.ProblemDetails.Detail ??= DetailFor(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
     }
 
-    private static string? DetailFor(int status) => status switch
+    private static string DetailFor(int status) => status switch
     {
         StatusCodes.Status400BadRequest => "The request is malformed.",
         StatusCodes.Status401Unauthorized => "A valid access token is required: send 'Authorization: Bearer <token>'.",
@@ -37,6 +37,6 @@ internal static class ProblemDetailsDefaults
         StatusCodes.Status415UnsupportedMediaType => "Send the body as 'Content-Type: application/json' (UTF-8).",
         StatusCodes.Status429TooManyRequests => "Too many requests: wait before trying again.",
         StatusCodes.Status503ServiceUnavailable => "The service is unavailable right now. Please try again shortly.",
-        _ => null,
+        _ => $"The request failed: {Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status)}.",
     };
 }

@@ -5,6 +5,7 @@ using CreatorChat.Gateway.Infrastructure.Identity;
 using CreatorChat.Gateway.Infrastructure.RateLimiting;
 using CreatorChat.Gateway.Infrastructure.ReverseProxy;
 using CreatorChat.Gateway.Model;
+using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -44,9 +45,9 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
             {
                 signedIn = await directory.GetAsync(id, cancellationToken);
             }
-            catch (Exception ex) when (DependencyFaults.IsUnavailable(ex))
+            catch (Exception ex) when (DependencyUnavailable.IsUnavailable(ex))
             {
-                return new Admission(DependencyFaults.Unavailable(context, "identitydb", "Accounts cannot be checked right now."), null);
+                return new Admission(DependencyUnavailable.Problem(context, "identitydb", "Accounts cannot be checked right now."), null);
             }
 
             if (CurrentStanding(signedIn, result.Principal.GetRole()) is { } problem)
@@ -150,7 +151,7 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
         {
             user = await directory.GetAsync(userId, cancellationToken);
         }
-        catch (Exception ex) when (DependencyFaults.IsUnavailable(ex))
+        catch (Exception ex) when (DependencyUnavailable.IsUnavailable(ex))
         {
             return new SocketVerdict(SocketError(503, "Accounts cannot be checked right now. Please try again shortly.", 5));
         }
@@ -184,7 +185,7 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
         {
             return CurrentStanding(await directory.GetAsync(id, cancellationToken), role) is null ? (id, role) : null;
         }
-        catch (Exception ex) when (DependencyFaults.IsUnavailable(ex))
+        catch (Exception ex) when (DependencyUnavailable.IsUnavailable(ex))
         {
             return null; // cannot vouch for the token: refuse it rather than let chat accept it uncounted
         }

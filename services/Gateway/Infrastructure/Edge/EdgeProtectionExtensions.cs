@@ -15,17 +15,6 @@ public static class EdgeProtectionExtensions
             .WithExposedHeaders("X-Request-Id", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Location")
             .SetPreflightMaxAge(TimeSpan.FromHours(1))));
         builder.Services.AddSingleton<EdgeGuard>();
-        builder.Services.AddExceptionHandler<DependencyExceptionHandler>();
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Http.IProblemDetailsWriter, ProblemJsonWriter>();
-        builder.Services.Configure<ProblemDetailsOptions>(options =>
-        {
-            var previous = options.CustomizeProblemDetails;
-            options.CustomizeProblemDetails = context =>
-            {
-                previous?.Invoke(context);
-                context.ProblemDetails.Detail ??= ProblemJsonWriter.DefaultDetail(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
-            };
-        });
         return builder;
     }
 
