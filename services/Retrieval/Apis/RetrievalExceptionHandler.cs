@@ -2,7 +2,7 @@ using CreatorChat.Retrieval.Infrastructure.Creators;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using Microsoft.AspNetCore.Diagnostics;
 
-namespace CreatorChat.Retrieval.Infrastructure;
+namespace CreatorChat.Retrieval.Apis;
 
 /// <summary>
 /// A dependency that is down (creator service, vector store, database, embedding provider) or misconfigured

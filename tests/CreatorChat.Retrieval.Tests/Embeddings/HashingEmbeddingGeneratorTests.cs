@@ -3,6 +3,7 @@ using CreatorChat.Retrieval.Infrastructure.Embeddings;
 using CreatorChat.Retrieval.Infrastructure.Ingestion;
 using CreatorChat.Retrieval.Model.Captions;
 using CreatorChat.Retrieval.Model.Chunking;
+using CreatorChat.Retrieval.Model.Text;
 using CreatorChat.Retrieval.Tests.Support;
 using Microsoft.Extensions.AI;
 

@@ -1,9 +1,12 @@
 using System.ClientModel;
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using CreatorChat.Retrieval.Extensions;
 using CreatorChat.Retrieval.Infrastructure;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
+using CreatorChat.Retrieval.Model;
 using CreatorChat.Retrieval.Tests.Support;
+using CreatorChat.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,16 +46,17 @@ public sealed class OpenAIEmbeddingsTests : IAsyncLifetime
     [Fact]
     public async Task The_service_embeds_through_the_OpenAI_adapter_in_an_OpenTelemetry_pipeline()
     {
-        // The service's own wiring (AddRetrieval), not started: nothing but the embedding pipeline is used.
+        // The service's own wiring (AddApplicationServices), not started: nothing but the embedding pipeline is used.
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:embeddings"] = $"Endpoint={_server.Url}v1;Key=sk-test-123;Model=text-embedding-3-small;Dimensions=64",
             ["ConnectionStrings:retrievaldb"] = "Host=127.0.0.1;Database=unused",
+            ["ConnectionStrings:cache"] = "127.0.0.1:1,abortConnect=false",
+            ["Jwt:SigningKey"] = TestTokens.DefaultKey,
         });
         builder.AddServiceDefaults();
-        builder.AddNpgsqlDataSource(RetrievalDatabase.ConnectionName, typeof(Program).Assembly);
-        builder.AddRetrieval();
+        builder.AddApplicationServices();
         using var service = builder.Build();
         var generator = service.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
         var spans = new ConcurrentQueue<System.Diagnostics.Activity>();

@@ -24,7 +24,9 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(1);
     private readonly Guid _owner = Guid.NewGuid();
 
-    private KnowledgeRepository Repository => service.Service<KnowledgeRepository>();
+    private IngestionJobRepository Jobs => service.Service<IngestionJobRepository>();
+    private VideoRepository Videos => service.Service<VideoRepository>();
+    private KnowledgeRepository Knowledge => service.Service<KnowledgeRepository>();
     private IngestionWorker Worker => service.Service<IngestionWorker>();
     private HttpClient Owner => service.Client(service.UserToken(_owner));
 
@@ -34,12 +36,12 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
         return (slug, await RetrievalServiceFixture.PostVideoAsync(Owner, slug, videoId, "Video " + videoId, Transcripts.Srt(sentences)));
     }
 
-    private async Task<IngestionJob> JobAsync(Guid id) => (await Repository.FindJobAsync(id, CancellationToken.None))!;
+    private async Task<IngestionJob> JobAsync(Guid id) => (await Jobs.FindJobAsync(id, CancellationToken.None))!;
 
     // Drains every claimable job by playing a live replica (no-op when there is none).
     private async Task ClaimAndRunAsync(string owner = "live-replica")
     {
-        var claimed = await Repository.ClaimNextAsync(owner, Long, CancellationToken.None);
+        var claimed = await Jobs.ClaimNextAsync(owner, Long, CancellationToken.None);
         Assert.NotNull(claimed);
         await Worker.RunAsync(claimed, CancellationToken.None);
     }
@@ -49,17 +51,17 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
     {
         var (slug, jobId) = await UploadAsync("crash-1", Transcripts.Bread);
 
-        var dead = await Repository.ClaimNextAsync("dead-replica", TimeSpan.FromMilliseconds(700), CancellationToken.None);
+        var dead = await Jobs.ClaimNextAsync("dead-replica", TimeSpan.FromMilliseconds(700), CancellationToken.None);
         Assert.Equal(jobId, dead!.Job.Id);
-        Assert.Null(await Repository.ClaimNextAsync("live-replica", Long, CancellationToken.None)); // its lease still holds
+        Assert.Null(await Jobs.ClaimNextAsync("live-replica", Long, CancellationToken.None)); // its lease still holds
         Assert.Equal("running", (await JobAsync(jobId)).Status);
-        Assert.Equal("processing", (await Repository.FindVideoAsync(slug, "crash-1", CancellationToken.None))!.Status);
+        Assert.Equal("processing", (await Videos.FindVideoAsync(slug, "crash-1", CancellationToken.None))!.Status);
 
         await Task.Delay(800);
-        var live = await Repository.ClaimNextAsync("live-replica", Long, CancellationToken.None);
+        var live = await Jobs.ClaimNextAsync("live-replica", Long, CancellationToken.None);
         Assert.Equal(jobId, live!.Job.Id);
         Assert.Equal(2, live.Job.Attempts);
-        Assert.False(await Repository.HeartbeatAsync(jobId, "dead-replica", 0.5f, Long, CancellationToken.None)); // the dead one has lost it
+        Assert.False(await Jobs.HeartbeatAsync(jobId, "dead-replica", 0.5f, Long, CancellationToken.None)); // the dead one has lost it
 
         await Worker.RunAsync(live, CancellationToken.None);
 
@@ -67,7 +69,7 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
         Assert.Equal(JobStatus.Succeeded, job.Status);
         Assert.Equal(2, job.Attempts);
         Assert.NotEmpty(await RetrievalServiceFixture.SearchAsync(Owner, slug, "dutch oven crust"));
-        var late = await Repository.ActivateAsync(jobId, "dead-replica", 1, 1, CancellationToken.None);
+        var late = await Jobs.ActivateAsync(jobId, "dead-replica", 1, 1, CancellationToken.None);
         Assert.Equal(ActivationOutcome.LeaseLost, late.Outcome); // a zombie replica cannot activate anything
     }
 
@@ -75,7 +77,7 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
     public async Task Nothing_a_job_writes_is_searchable_before_it_is_activated_and_a_replacement_flips_at_once()
     {
         var (slug, first) = await UploadAsync("atomic-1", Transcripts.Fermentation);
-        var claimed = await Repository.ClaimNextAsync("replica-a", Long, CancellationToken.None);
+        var claimed = await Jobs.ClaimNextAsync("replica-a", Long, CancellationToken.None);
         var processor = service.Service<IngestionProcessor>();
 
         // Chunks are in the store, the job has not been activated: as if the replica were still running or had died here.
@@ -83,17 +85,17 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
         Assert.Equal(output.ChunkCount, (int)await service.StoredChunksAsync(slug));
         Assert.False(await RetrievalServiceFixture.FindsAsync(Owner, slug, "brine pickles", "brine"));
 
-        Assert.Equal(ActivationOutcome.Activated, (await Repository.ActivateAsync(first, "replica-a", output.CueCount, output.ChunkCount, CancellationToken.None)).Outcome);
+        Assert.Equal(ActivationOutcome.Activated, (await Jobs.ActivateAsync(first, "replica-a", output.CueCount, output.ChunkCount, CancellationToken.None)).Outcome);
         Assert.NotEmpty(await RetrievalServiceFixture.SearchAsync(Owner, slug, "brine pickles"));
 
         // A replacement: while its chunks are being written, search still answers from the old content only.
         var second = await RetrievalServiceFixture.PostVideoAsync(Owner, slug, "atomic-1", "Replacement", Transcripts.Srt(Transcripts.Searing));
-        var replacing = await Repository.ClaimNextAsync("replica-b", Long, CancellationToken.None);
+        var replacing = await Jobs.ClaimNextAsync("replica-b", Long, CancellationToken.None);
         var replaced = await processor.ProcessAsync(replacing!.Job, replacing.Transcript, _ => { }, CancellationToken.None);
         Assert.NotEmpty(await RetrievalServiceFixture.SearchAsync(Owner, slug, "brine pickles"));
         Assert.False(await RetrievalServiceFixture.FindsAsync(Owner, slug, "cast iron steak", "steak"));
 
-        await Repository.ActivateAsync(second, "replica-b", replaced.CueCount, replaced.ChunkCount, CancellationToken.None);
+        await Jobs.ActivateAsync(second, "replica-b", replaced.CueCount, replaced.ChunkCount, CancellationToken.None);
         Assert.False(await RetrievalServiceFixture.FindsAsync(Owner, slug, "brine pickles", "brine"));
         Assert.NotEmpty(await RetrievalServiceFixture.SearchAsync(Owner, slug, "cast iron steak"));
     }
@@ -109,7 +111,7 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
             for (var i = 0; i < 8; i++)
             {
                 await RetrievalServiceFixture.PostVideoAsync(Owner, slug, $"r{round}-v{i}", "Video", Transcripts.Srt(Transcripts.Bread));
-                var claimed = (await Repository.ClaimNextAsync($"replica-{i}", Long, CancellationToken.None))!;
+                var claimed = (await Jobs.ClaimNextAsync($"replica-{i}", Long, CancellationToken.None))!;
                 jobs.Add((claimed, await processor.ProcessAsync(claimed.Job, claimed.Transcript, _ => { }, CancellationToken.None)));
             }
 
@@ -118,10 +120,10 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
             await Task.WhenAll(jobs.Select(j => Task.Run(async () =>
             {
                 start.SignalAndWait();
-                await Repository.ActivateAsync(j.Job.Job.Id, j.Job.LeaseOwner, j.Output.CueCount, j.Output.ChunkCount, CancellationToken.None);
+                await Jobs.ActivateAsync(j.Job.Job.Id, j.Job.LeaseOwner, j.Output.CueCount, j.Output.ChunkCount, CancellationToken.None);
             })));
 
-            var knowledge = await Repository.GetKnowledgeAsync(slug, CancellationToken.None);
+            var knowledge = await Knowledge.GetKnowledgeAsync(slug, CancellationToken.None);
             Assert.Equal((round + 1) * 8, knowledge.VideoCount);
             Assert.Equal((round + 1) * 8 * jobs[0].Output.ChunkCount, knowledge.ChunkCount);
         }
@@ -131,16 +133,16 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
     public async Task A_replica_shutting_down_hands_its_job_back_at_once_with_progress_kept()
     {
         var (_, jobId) = await UploadAsync("graceful-1", Transcripts.Searing);
-        var claimed = await Repository.ClaimNextAsync("stopping-replica", Long, CancellationToken.None);
-        Assert.True(await Repository.HeartbeatAsync(jobId, "stopping-replica", 0.4f, Long, CancellationToken.None));
+        var claimed = await Jobs.ClaimNextAsync("stopping-replica", Long, CancellationToken.None);
+        Assert.True(await Jobs.HeartbeatAsync(jobId, "stopping-replica", 0.4f, Long, CancellationToken.None));
         Assert.Equal(0.4f, (await JobAsync(jobId)).Progress, 3);
 
-        await Repository.ReleaseAsync(claimed!.Job.Id, "stopping-replica", CancellationToken.None);
+        await Jobs.ReleaseAsync(claimed!.Job.Id, "stopping-replica", CancellationToken.None);
 
         var job = await JobAsync(jobId);
         Assert.Equal(JobStatus.Queued, job.Status);
         Assert.Equal(0, job.Attempts);
-        var next = await Repository.ClaimNextAsync("other-replica", Long, CancellationToken.None);
+        var next = await Jobs.ClaimNextAsync("other-replica", Long, CancellationToken.None);
         Assert.Equal(jobId, next!.Job.Id);
         await Worker.RunAsync(next, CancellationToken.None);
         Assert.Equal(JobStatus.Succeeded, (await JobAsync(jobId)).Status);
@@ -152,7 +154,7 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
         var (slug, jobId) = await UploadAsync("poison-1", Transcripts.Bread);
         for (var crash = 0; crash < 2; crash++)
         {
-            Assert.NotNull(await Repository.ClaimNextAsync($"crashed-{crash}", TimeSpan.FromMilliseconds(200), CancellationToken.None));
+            Assert.NotNull(await Jobs.ClaimNextAsync($"crashed-{crash}", TimeSpan.FromMilliseconds(200), CancellationToken.None));
             await Task.Delay(250);
         }
 
@@ -161,7 +163,7 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
         var job = await JobAsync(jobId);
         Assert.Equal(JobStatus.Failed, job.Status);
         Assert.StartsWith("Gave up after 2 attempts", job.Error, StringComparison.Ordinal);
-        var video = await Repository.FindVideoAsync(slug, "poison-1", CancellationToken.None);
+        var video = await Videos.FindVideoAsync(slug, "poison-1", CancellationToken.None);
         Assert.Equal(VideoStatus.Failed, video!.Status);
         Assert.Equal(job.Error, video.Error);
     }
@@ -172,7 +174,7 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
         var slug = await service.CreateCreatorAsync(_owner);
         var good1 = await RetrievalServiceFixture.PostVideoAsync(Owner, slug, "good-1", "Good one", Transcripts.Srt(Transcripts.Bread));
         // Written straight to the queue: the API would refuse it; a job must survive such input too.
-        var bad = await Repository.EnqueueAsync(new NewIngestion(slug, "bad-1", "Bad", null, null, "srt", "this is not\nan srt file at all", null), CancellationToken.None);
+        var bad = await Jobs.EnqueueAsync(new NewIngestion(slug, "bad-1", "Bad", null, null, "srt", "this is not\nan srt file at all", null), CancellationToken.None);
         var good2 = await RetrievalServiceFixture.PostVideoAsync(Owner, slug, "good-2", "Good two", Transcripts.Srt(Transcripts.Searing));
 
         for (var i = 0; i < 3; i++)
@@ -189,14 +191,14 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
         var apiView = await (await Owner.GetAsync(new Uri($"/api/v1/jobs/{bad.Id}", UriKind.Relative))).ReadJsonAsync();
         Assert.Equal("failed", apiView["status"]!.GetValue<string>());
         Assert.Contains("No readable srt caption cues", apiView["error"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(2, (await Repository.GetKnowledgeAsync(slug, CancellationToken.None)).VideoCount);
+        Assert.Equal(2, (await Knowledge.GetKnowledgeAsync(slug, CancellationToken.None)).VideoCount);
     }
 
     [Fact]
     public async Task An_upload_replaced_while_it_runs_never_becomes_searchable()
     {
         var (slug, first) = await UploadAsync("replaced-1", Transcripts.Bread);
-        var running = await Repository.ClaimNextAsync("replica-a", Long, CancellationToken.None);
+        var running = await Jobs.ClaimNextAsync("replica-a", Long, CancellationToken.None);
         var second = await RetrievalServiceFixture.PostVideoAsync(Owner, slug, "replaced-1", "Newer", Transcripts.Srt(Transcripts.Searing));
 
         await Worker.RunAsync(running!, CancellationToken.None);
@@ -223,14 +225,14 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
         Assert.Equal(JobStatus.Failed, (await JobAsync(first)).Status);
         await ClaimAndRunAsync();
         Assert.Equal(JobStatus.Succeeded, (await JobAsync(second)).Status);
-        Assert.Null(await Repository.ClaimNextAsync("live-replica", Long, CancellationToken.None));
+        Assert.Null(await Jobs.ClaimNextAsync("live-replica", Long, CancellationToken.None));
     }
 
     [Fact]
     public async Task Deleting_a_video_while_its_job_runs_discards_the_job_and_its_chunks()
     {
         var (slug, jobId) = await UploadAsync("deleted-1", Transcripts.Fermentation);
-        var running = await Repository.ClaimNextAsync("replica-a", Long, CancellationToken.None);
+        var running = await Jobs.ClaimNextAsync("replica-a", Long, CancellationToken.None);
 
         using var deleted = await Owner.DeleteAsync(new Uri($"/api/v1/creators/{slug}/videos/deleted-1", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
@@ -253,10 +255,10 @@ public sealed class IngestionWorkerTests(ManualWorkerFixture service) : IClassFi
         var second = await RetrievalServiceFixture.PostVideoAsync(Owner, slug, "retained-1", "v2", Transcripts.Srt(Transcripts.Searing));
         await ClaimAndRunAsync();
 
-        await Repository.PruneFinishedJobsAsync(TimeSpan.Zero, CancellationToken.None);
+        await Jobs.PruneFinishedJobsAsync(TimeSpan.Zero, CancellationToken.None);
 
-        Assert.Null(await Repository.FindJobAsync(first, CancellationToken.None)); // replaced: forgotten
-        Assert.NotNull(await Repository.FindJobAsync(second, CancellationToken.None)); // the video's current content: kept
+        Assert.Null(await Jobs.FindJobAsync(first, CancellationToken.None)); // replaced: forgotten
+        Assert.NotNull(await Jobs.FindJobAsync(second, CancellationToken.None)); // the video's current content: kept
     }
 }
 
@@ -281,7 +283,7 @@ public sealed class TransientFailureTests(UnreachableStoreFixture service) : ICl
     [Fact]
     public async Task A_job_that_meets_an_unreachable_vector_store_is_retried_later_not_failed()
     {
-        var repository = service.Service<KnowledgeRepository>();
+        var repository = service.Service<IngestionJobRepository>();
         var job = await repository.EnqueueAsync(new NewIngestion("some-creator", "v1", "Title", null, null, "srt", Transcripts.Srt(Transcripts.Bread), null), CancellationToken.None);
         var claimed = await repository.ClaimNextAsync("replica", TimeSpan.FromMinutes(1), CancellationToken.None);
 
@@ -292,7 +294,7 @@ public sealed class TransientFailureTests(UnreachableStoreFixture service) : ICl
         Assert.StartsWith("The vector store failed", after.Error, StringComparison.Ordinal);
         Assert.Equal(1, after.Attempts);
         Assert.Null(await repository.ClaimNextAsync("replica", TimeSpan.FromMinutes(1), CancellationToken.None)); // backing off
-        Assert.Equal(VideoStatus.Queued, (await repository.FindVideoAsync("some-creator", "v1", CancellationToken.None))!.Status);
+        Assert.Equal(VideoStatus.Queued, (await service.Service<VideoRepository>().FindVideoAsync("some-creator", "v1", CancellationToken.None))!.Status);
 
         using var health = await service.Client(null).GetAsync(new Uri("/health", UriKind.Relative));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);

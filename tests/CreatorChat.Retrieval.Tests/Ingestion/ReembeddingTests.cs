@@ -6,6 +6,7 @@ using CreatorChat.Retrieval.Infrastructure.Embeddings;
 using CreatorChat.Retrieval.Infrastructure.Ingestion;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using CreatorChat.Retrieval.Model;
+using CreatorChat.Retrieval.Model.Search;
 using CreatorChat.Retrieval.Tests.Support;
 using CreatorChat.Testing;
 
@@ -47,14 +48,16 @@ public sealed class ReembeddingTests(ModelChangeFixture service) : IClassFixture
 
     private HttpClient Owner => service.Client(service.UserToken(_owner));
 
-    private KnowledgeRepository Repository => service.Service<KnowledgeRepository>();
+    private IngestionJobRepository Jobs => service.Service<IngestionJobRepository>();
+    private VideoRepository Videos => service.Service<VideoRepository>();
+    private KnowledgeRepository Knowledge => service.Service<KnowledgeRepository>();
 
     private Task<VectorSpaceState> SpacesAsync() => service.Service<VectorSpaceCatalog>().RefreshAsync(CancellationToken.None);
 
     // Plays a live replica's ingestion worker until no job is due.
     private async Task DrainJobsAsync()
     {
-        while (await Repository.ClaimNextAsync("live-replica", Long, CancellationToken.None) is { } claimed)
+        while (await Jobs.ClaimNextAsync("live-replica", Long, CancellationToken.None) is { } claimed)
         {
             await service.Service<IngestionWorker>().RunAsync(claimed, CancellationToken.None);
         }
@@ -81,7 +84,7 @@ public sealed class ReembeddingTests(ModelChangeFixture service) : IClassFixture
 
         await DrainJobsAsync();
         var late = await RetrievalServiceFixture.PostVideoAsync(Owner, slug, "late", "Kimchi", Transcripts.Srt(Kimchi));
-        var lateJob = (await Repository.ClaimNextAsync("slow-replica", Long, CancellationToken.None))!;
+        var lateJob = (await Jobs.ClaimNextAsync("slow-replica", Long, CancellationToken.None))!;
         var lateOutput = await service.Service<IngestionProcessor>().ProcessAsync(lateJob.Job, lateJob.Transcript, _ => { }, CancellationToken.None);
         var before = await SpacesAsync();
         Assert.Equal(ModelA, before.Active.Space);
@@ -130,7 +133,7 @@ public sealed class ReembeddingTests(ModelChangeFixture service) : IClassFixture
         Assert.True(answered > 0, "searches ran during the re-embedding");
 
         // The vectors are B's: a passage embedded with model B finds itself with similarity 1.
-        var stored = await after.Active.Store.ReadAsync(slug, "v1", (await Repository.FindVideoAsync(slug, "v1", CancellationToken.None))!.ActiveGeneration!.Value, CancellationToken.None);
+        var stored = await after.Active.Store.ReadAsync(slug, "v1", (await Videos.FindVideoAsync(slug, "v1", CancellationToken.None))!.ActiveGeneration!.Value, CancellationToken.None);
         Assert.NotEmpty(stored);
         var modelB = new Embedder(EmbeddingModels.Offline(ModelB)!);
         var probe = (await modelB.EmbedAsync([IngestionProcessor.EmbeddingText(stored[0].Payload.Title, stored[0].Payload.Text)], CancellationToken.None))[0];
@@ -138,7 +141,7 @@ public sealed class ReembeddingTests(ModelChangeFixture service) : IClassFixture
         Assert.Equal(stored[0].Payload.Text, self[0].Payload.Text);
         Assert.Equal(1f, self[0].Score, 3);
         Assert.Equal(await after.Active.Store.CountAsync(slug, CancellationToken.None),
-            (await Repository.ListVideosAsync(slug, CancellationToken.None)).Where(v => v.ActiveGeneration is not null).Sum(v => v.ChunkCount));
+            (await Videos.ListVideosAsync(slug, CancellationToken.None)).Where(v => v.ActiveGeneration is not null).Sum(v => v.ChunkCount));
 
         // A's collection is dropped once the grace period for searches still using it is over; search answers from B with B's model.
         Assert.NotNull(await service.Service<VectorStoreFactory>().Create(before.Active.Collection).FindCollectionAsync(CancellationToken.None));
@@ -149,9 +152,9 @@ public sealed class ReembeddingTests(ModelChangeFixture service) : IClassFixture
 
         // The job that wrote only A's collection before the switch cannot activate into B; it runs again and then does.
         Assert.Equal(ActivationOutcome.NotWritten,
-            (await Repository.ActivateAsync(late, "slow-replica", lateOutput.CueCount, lateOutput.ChunkCount, CancellationToken.None)).Outcome);
+            (await Jobs.ActivateAsync(late, "slow-replica", lateOutput.CueCount, lateOutput.ChunkCount, CancellationToken.None)).Outcome);
         await service.Service<IngestionWorker>().RunAsync(lateJob, CancellationToken.None);
-        Assert.Equal(JobStatus.Succeeded, (await Repository.FindJobAsync(late, CancellationToken.None))!.Status);
+        Assert.Equal(JobStatus.Succeeded, (await Jobs.FindJobAsync(late, CancellationToken.None))!.Status);
         Assert.Equal("late", (await RetrievalServiceFixture.SearchAsync(Owner, slug, "napa cabbage and gochugaru"))[0]!["video_id"]!.GetValue<string>());
     }
 
@@ -206,7 +209,7 @@ public sealed class ModelRollbackTests(ModelChangeFixture service) : IClassFixtu
 
     private async Task DrainJobsAsync()
     {
-        var repository = service.Service<KnowledgeRepository>();
+        var repository = service.Service<IngestionJobRepository>();
         while (await repository.ClaimNextAsync("live-replica", Long, CancellationToken.None) is { } claimed)
         {
             await service.Service<IngestionWorker>().RunAsync(claimed, CancellationToken.None);
@@ -260,7 +263,7 @@ public sealed class RemoteModelChangeTests(ModelChangeFixture service) : IClassF
         var slug = await service.CreateCreatorAsync(_owner);
         await RetrievalServiceFixture.PostVideoAsync(Owner, slug, "bread", "Bread", Transcripts.Srt(Transcripts.Bread));
         await RetrievalServiceFixture.PostVideoAsync(Owner, slug, "steak", "Steak", Transcripts.Srt(Transcripts.Searing));
-        var repository = service.Service<KnowledgeRepository>();
+        var repository = service.Service<IngestionJobRepository>();
         while (await repository.ClaimNextAsync("live-replica", Long, CancellationToken.None) is { } claimed)
         {
             await service.Service<IngestionWorker>().RunAsync(claimed, CancellationToken.None);

@@ -1,6 +1,6 @@
-using CreatorChat.Retrieval.Infrastructure.Embeddings;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using CreatorChat.Retrieval.Model.Search;
+using CreatorChat.Retrieval.Model.Text;
 
 namespace CreatorChat.Retrieval.Tests.Search;
 

@@ -1,4 +1,3 @@
-using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using CreatorChat.Retrieval.Model.Search;
 
 namespace CreatorChat.Retrieval.Tests.Search;

@@ -1,4 +1,5 @@
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
+using CreatorChat.Retrieval.Model.Search;
 using CreatorChat.Retrieval.Tests.Support;
 using CreatorChat.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -93,7 +94,7 @@ public sealed class EmbeddedVectorStoreTests(InfrastructureFixture infrastructur
 [Collection(RetrievalCollection.Name)]
 public sealed class EmbeddedVectorStoreReplicaTests(InfrastructureFixture infrastructure) : IAsyncLifetime
 {
-    private static readonly CreatorChat.Retrieval.Infrastructure.Embeddings.EmbeddingSpace Space = new("replica-test", 4);
+    private static readonly CreatorChat.Retrieval.Model.EmbeddingSpace Space = new("replica-test", 4);
     private NpgsqlDataSource _first = null!;
     private NpgsqlDataSource _second = null!;
     private EmbeddedVectorStore _a = null!;

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using CreatorChat.Retrieval.Infrastructure.Embeddings;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
+using CreatorChat.Retrieval.Model;
 using CreatorChat.Retrieval.Model.Search;
+using CreatorChat.Retrieval.Model.Text;
 using CreatorChat.Retrieval.Tests.Support;
 
 namespace CreatorChat.Retrieval.Tests.VectorStores;

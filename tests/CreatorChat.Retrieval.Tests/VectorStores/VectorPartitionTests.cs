@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
+using CreatorChat.Retrieval.Model.Search;
 
 namespace CreatorChat.Retrieval.Tests.VectorStores;
 

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
-using CreatorChat.Retrieval.Infrastructure.Embeddings;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
+using CreatorChat.Retrieval.Model;
+using CreatorChat.Retrieval.Model.Search;
 using CreatorChat.Retrieval.Tests.Support;
 
 namespace CreatorChat.Retrieval.Tests.VectorStores;

@@ -1,6 +1,7 @@
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using CreatorChat.Retrieval.Model;
+using CreatorChat.Retrieval.Model.Search;
 using Npgsql;
 
 namespace CreatorChat.Retrieval.Infrastructure.Ingestion;
@@ -131,10 +132,10 @@ public sealed partial class ReembeddingWorker(
 
     private async Task CopyAsync(VectorSpace from, VectorSpace to, PendingVideo video, CancellationToken cancellationToken)
     {
-        var chunks = await from.Store.ReadAsync(video.CreatorId, video.VideoId, video.Generation, cancellationToken);
+        var chunks = await from.Store.ReadAsync(video.CreatorSlug, video.VideoId, video.Generation, cancellationToken);
         if (chunks.Count == 0)
         {
-            LogNothingStored(logger, video.CreatorId, video.VideoId, video.Generation);
+            LogNothingStored(logger, video.CreatorSlug, video.VideoId, video.Generation);
         }
 
         var records = new List<VectorRecord>(chunks.Count);
@@ -142,8 +143,8 @@ public sealed partial class ReembeddingWorker(
         {
             var vectors = await to.Embedder!.EmbedAsync(batch.Select(c => IngestionProcessor.EmbeddingText(c.Payload.Title, c.Payload.Text)).ToList(), cancellationToken);
             records.AddRange(batch.Select((chunk, i) => new VectorRecord(
-                VectorRecord.IdFor(video.CreatorId, video.VideoId, video.Generation, chunk.Sequence),
-                video.CreatorId, video.VideoId, video.Generation, chunk.Sequence, vectors[i], chunk.Payload)));
+                VectorRecord.IdFor(video.CreatorSlug, video.VideoId, video.Generation, chunk.Sequence),
+                video.CreatorSlug, video.VideoId, video.Generation, chunk.Sequence, vectors[i], chunk.Payload)));
         }
 
         if (records.Count > 0)
@@ -182,8 +183,8 @@ public sealed partial class ReembeddingWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped the retired vector collection '{Collection}' ({Model}, {Dimensions} dimensions)")]
     private static partial void LogDropped(ILogger logger, string collection, string model, int dimensions);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-embedding: the active collection holds no chunks of {CreatorId}/{VideoId} generation {Generation}; nothing to copy")]
-    private static partial void LogNothingStored(ILogger logger, string creatorId, string videoId, Guid generation);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-embedding: the active collection holds no chunks of {CreatorSlug}/{VideoId} generation {Generation}; nothing to copy")]
+    private static partial void LogNothingStored(ILogger logger, string creatorSlug, string videoId, Guid generation);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-embedding: a dependency is unavailable ({Reason}); retrying")]
     private static partial void LogUnavailable(ILogger logger, string reason);

@@ -1,31 +1,10 @@
 using System.Diagnostics;
 using CreatorChat.Retrieval.Infrastructure.Data;
-using CreatorChat.Retrieval.Infrastructure.Embeddings;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using CreatorChat.Retrieval.Model.Search;
+using CreatorChat.Retrieval.Model.Text;
 
-namespace CreatorChat.Retrieval.Infrastructure;
-
-public sealed record SearchOptions
-{
-    public int DefaultK { get; init; } = 5;
-
-    public int MaxK { get; init; } = 50;
-
-    public int MaxQueryLength { get; init; } = 1000;
-
-    public SearchMode Mode { get; init; } = SearchMode.Hybrid;
-
-    public RankFusion Fusion { get; init; } = RankFusion.Default;
-
-    public SearchConfidence Confidence { get; init; } = SearchConfidence.Default;
-}
-
-public sealed record SearchOutcome(long KnowledgeVersion, IReadOnlyList<SearchResult> Results)
-{
-    /// <summary>The best result's <see cref="SearchResult.Confidence"/>; 0 without results.</summary>
-    public double Confidence => Results.Count == 0 ? 0 : Results.Max(r => r.Confidence);
-}
+namespace CreatorChat.Retrieval.Infrastructure.Search;
 
 /// <summary>
 /// A question → a creator's k best passages, by BM25 and by meaning, fused (<see cref="RankFusion"/>), each
@@ -35,20 +14,20 @@ public sealed record SearchOutcome(long KnowledgeVersion, IReadOnlyList<SearchRe
 /// or its new chunks, never both or a half-written mix.
 /// </summary>
 public sealed class KnowledgeSearch(
-    KnowledgeRepository repository, VectorSpaceCatalog catalog, RetrievalTelemetry telemetry, SearchOptions options)
+    KnowledgeRepository knowledgeVersions, VideoRepository videos, VectorSpaceCatalog catalog, RetrievalTelemetry telemetry, SearchOptions options)
 {
-    public Task<SearchOutcome> SearchAsync(string creatorId, string query, int k, CancellationToken cancellationToken) =>
-        SearchAsync(creatorId, query, k, options.Mode, cancellationToken);
+    public Task<SearchOutcome> SearchAsync(string creatorSlug, string query, int k, CancellationToken cancellationToken) =>
+        SearchAsync(creatorSlug, query, k, options.Mode, cancellationToken);
 
-    public async Task<SearchOutcome> SearchAsync(string creatorId, string query, int k, SearchMode mode, CancellationToken cancellationToken)
+    public async Task<SearchOutcome> SearchAsync(string creatorSlug, string query, int k, SearchMode mode, CancellationToken cancellationToken)
     {
         using var activity = RetrievalTelemetry.ActivitySource.StartActivity("search knowledge");
-        activity?.SetTag("creatorchat.creator_id", creatorId);
+        activity?.SetTag("creatorchat.creator_id", creatorSlug);
         activity?.SetTag("creatorchat.k", k);
         var started = Stopwatch.GetTimestamp();
 
-        var knowledge = await repository.GetKnowledgeAsync(creatorId, cancellationToken);
-        var generations = await repository.ActiveGenerationsAsync(creatorId, cancellationToken);
+        var knowledge = await knowledgeVersions.GetKnowledgeAsync(creatorSlug, cancellationToken);
+        var generations = await videos.ActiveGenerationsAsync(creatorSlug, cancellationToken);
         if (generations.Count == 0)
         {
             return new SearchOutcome(knowledge.Version, []);
@@ -72,7 +51,7 @@ public sealed class KnowledgeSearch(
 
         // Over-fetch: duplicates of better hits are dropped below.
         var matches = await space.Store.SearchAsync(
-            new VectorQuery(creatorId, vector, (k * 3) + 5, -1f, generations.ToHashSet()) { Mode = mode, Terms = Bm25.Query(query), Fusion = options.Fusion },
+            new VectorQuery(creatorSlug, vector, (k * 3) + 5, -1f, generations.ToHashSet()) { Mode = mode, Terms = Bm25.Query(query), Fusion = options.Fusion },
             cancellationToken);
         var results = SearchResults.Deduplicate(matches, k)
             .Select(m => SearchResults.ToResult(m, options.Confidence.Estimate(m.Similarity, SearchConfidence.CoverageOf(terms, m.Payload))))

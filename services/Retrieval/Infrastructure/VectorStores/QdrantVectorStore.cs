@@ -1,50 +1,12 @@
-using System.Data.Common;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using CreatorChat.Retrieval.Infrastructure.Embeddings;
+using CreatorChat.Retrieval.Model;
 using CreatorChat.Retrieval.Model.Search;
+using CreatorChat.Retrieval.Model.Text;
 using CreatorChat.ServiceDefaults.Http;
 
 namespace CreatorChat.Retrieval.Infrastructure.VectorStores;
-
-/// <summary><c>ConnectionStrings__qdrant_http</c>: <c>Endpoint=http://qdrant:6333;Key=…</c> (the key is sent as the <c>api-key</c> header).</summary>
-public sealed record QdrantConnection(Uri Endpoint, string? Key)
-{
-    public const string Name = "qdrant_http";
-
-    public static QdrantConnection Parse(string connectionString)
-    {
-        var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        var endpoint = builder.TryGetValue("Endpoint", out var e) ? Convert.ToString(e, CultureInfo.InvariantCulture) : null;
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new InvalidOperationException("ConnectionStrings:qdrant_http needs Endpoint=<absolute http(s) URL of Qdrant's REST port>.");
-        }
-
-        var key = builder.TryGetValue("Key", out var k) ? Convert.ToString(k, CultureInfo.InvariantCulture) : null;
-        return new QdrantConnection(uri, string.IsNullOrEmpty(key) ? null : key);
-    }
-
-    public void Configure(HttpClient client)
-    {
-        client.BaseAddress = new Uri(Endpoint.ToString().TrimEnd('/') + "/");
-        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (Key is not null)
-        {
-            client.DefaultRequestHeaders.Add("api-key", Key);
-        }
-    }
-}
-
-public sealed record QdrantVectorStoreOptions
-{
-    public string Collection { get; init; } = "creatorchat_chunks";
-
-    /// <summary>Points per upsert request.</summary>
-    public int UpsertBatch { get; init; } = 256;
-}
 
 /// <summary>
 /// Qdrant over its REST API. One collection for all creators, a named dense vector (cosine distance) and a
@@ -192,7 +154,7 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
     }
 
     /// <summary>Scrolls the video's points of one generation (payload only), page by page; sorted by sequence here.</summary>
-    public async Task<IReadOnlyList<StoredChunk>> ReadAsync(string creatorId, string videoId, Guid generation, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredChunk>> ReadAsync(string creatorSlug, string videoId, Guid generation, CancellationToken cancellationToken)
     {
         var chunks = new List<StoredChunk>();
         string? offset = null;
@@ -202,7 +164,7 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
             {
                 w.WriteStartObject("filter");
                 w.WriteStartArray("must");
-                MatchValue(w, "creator_id", creatorId);
+                MatchValue(w, "creator_id", creatorSlug);
                 MatchValue(w, "video_id", videoId);
                 MatchValue(w, "generation", generation.ToString("D"));
                 w.WriteEndArray();
@@ -263,7 +225,7 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
 
                     w.WriteEndObject();
                     w.WriteStartObject("payload");
-                    w.WriteString("creator_id", record.CreatorId);
+                    w.WriteString("creator_id", record.CreatorSlug);
                     w.WriteString("video_id", record.VideoId);
                     w.WriteString("generation", record.Generation.ToString("D"));
                     w.WriteNumber("seq", record.Sequence);
@@ -290,7 +252,7 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
         }
     }
 
-    public async Task DeleteAsync(string creatorId, string videoId, IReadOnlyCollection<Guid>? generations, CancellationToken cancellationToken)
+    public async Task DeleteAsync(string creatorSlug, string videoId, IReadOnlyCollection<Guid>? generations, CancellationToken cancellationToken)
     {
         _ = Space;
         if (generations is { Count: 0 })
@@ -302,7 +264,7 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
         {
             w.WriteStartObject("filter");
             w.WriteStartArray("must");
-            MatchValue(w, "creator_id", creatorId);
+            MatchValue(w, "creator_id", creatorSlug);
             MatchValue(w, "video_id", videoId);
             if (generations is not null)
             {
@@ -452,7 +414,7 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
     {
         w.WriteStartObject("filter");
         w.WriteStartArray("must");
-        MatchValue(w, "creator_id", query.CreatorId);
+        MatchValue(w, "creator_id", query.CreatorSlug);
         if (query.Generations is not null)
         {
             MatchAny(w, "generation", query.Generations);
@@ -484,13 +446,13 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
         return matches;
     }
 
-    public async Task<long> CountAsync(string creatorId, CancellationToken cancellationToken)
+    public async Task<long> CountAsync(string creatorSlug, CancellationToken cancellationToken)
     {
         var body = Json(w =>
         {
             w.WriteStartObject("filter");
             w.WriteStartArray("must");
-            MatchValue(w, "creator_id", creatorId);
+            MatchValue(w, "creator_id", creatorSlug);
             w.WriteEndArray();
             w.WriteEndObject();
             w.WriteBoolean("exact", true);

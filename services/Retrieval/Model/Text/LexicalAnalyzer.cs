@@ -1,4 +1,4 @@
-namespace CreatorChat.Retrieval.Infrastructure.Embeddings;
+namespace CreatorChat.Retrieval.Model.Text;
 
 /// <summary>
 /// English tokenisation for the offline embedder: lower-cased letter/digit runs, stop words and
