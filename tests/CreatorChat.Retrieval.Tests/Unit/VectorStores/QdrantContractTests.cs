@@ -7,7 +7,7 @@ using CreatorChat.Retrieval.Model.Search;
 using CreatorChat.Retrieval.Model.Text;
 using CreatorChat.Retrieval.Tests.Support;
 
-namespace CreatorChat.Retrieval.Tests.VectorStores;
+namespace CreatorChat.Retrieval.Tests.Unit.VectorStores;
 
 /// <summary>
 /// The Qdrant client against Qdrant's own REST specification (../shared/data/qdrant-openapi/v1.19.x): it runs

@@ -1,7 +1,7 @@
 using CreatorChat.Retrieval.Model.Captions;
 using CreatorChat.Retrieval.Tests.Support;
 
-namespace CreatorChat.Retrieval.Tests.Captions;
+namespace CreatorChat.Retrieval.Tests.Unit.Captions;
 
 public sealed class CaptionParserTests
 {

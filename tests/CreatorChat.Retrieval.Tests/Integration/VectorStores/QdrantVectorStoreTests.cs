@@ -1,12 +1,12 @@
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using CreatorChat.Retrieval.Tests.Support;
 
-namespace CreatorChat.Retrieval.Tests.VectorStores;
+namespace CreatorChat.Retrieval.Tests.Integration.VectorStores;
 
 /// <summary>
 /// The shared suite against a real Qdrant: <c>QDRANT_URL=http://127.0.0.1:6333</c> (and <c>QDRANT_API_KEY</c> if
 /// the server needs one). No Qdrant can run on this machine, so here these are reported as skipped; the
-/// Qdrant client's requests are still checked against the REST specification by <see cref="QdrantContractTests"/>.
+/// Qdrant client's requests are still checked against the REST specification by <see cref="Unit.VectorStores.QdrantContractTests"/>.
 /// </summary>
 [SkipUnlessEnvironment("QDRANT_URL")]
 public sealed class QdrantVectorStoreTests : VectorStoreContract

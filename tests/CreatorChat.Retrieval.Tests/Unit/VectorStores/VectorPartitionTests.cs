@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using CreatorChat.Retrieval.Model.Search;
 
-namespace CreatorChat.Retrieval.Tests.VectorStores;
+namespace CreatorChat.Retrieval.Tests.Unit.VectorStores;
 
 public sealed class VectorPartitionTests
 {

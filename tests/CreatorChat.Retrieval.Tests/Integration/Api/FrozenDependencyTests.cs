@@ -3,7 +3,7 @@ using System.Net;
 using CreatorChat.Retrieval.Tests.Support;
 using CreatorChat.Testing;
 
-namespace CreatorChat.Retrieval.Tests.Api;
+namespace CreatorChat.Retrieval.Tests.Integration.Api;
 
 /// <summary>
 /// Issue 9, item 14: a frozen dependency (SIGSTOP: it accepts connections and never answers) never stalls retrieval's

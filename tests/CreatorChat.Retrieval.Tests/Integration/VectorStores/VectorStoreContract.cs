@@ -4,7 +4,7 @@ using CreatorChat.Retrieval.Model;
 using CreatorChat.Retrieval.Model.Search;
 using CreatorChat.Retrieval.Tests.Support;
 
-namespace CreatorChat.Retrieval.Tests.VectorStores;
+namespace CreatorChat.Retrieval.Tests.Integration.VectorStores;
 
 /// <summary>
 /// The behaviour every <see cref="IVectorStore"/> must have. Each implementation's test class derives from

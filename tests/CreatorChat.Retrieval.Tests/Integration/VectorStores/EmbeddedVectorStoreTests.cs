@@ -5,7 +5,7 @@ using CreatorChat.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace CreatorChat.Retrieval.Tests.VectorStores;
+namespace CreatorChat.Retrieval.Tests.Integration.VectorStores;
 
 /// <summary>The shared suite against the embedded store on a real Postgres.</summary>
 [Collection(RetrievalCollection.Name)]

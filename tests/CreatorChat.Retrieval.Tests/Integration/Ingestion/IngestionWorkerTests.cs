@@ -5,7 +5,7 @@ using CreatorChat.Retrieval.Model;
 using CreatorChat.Retrieval.Tests.Support;
 using CreatorChat.Testing;
 
-namespace CreatorChat.Retrieval.Tests.Ingestion;
+namespace CreatorChat.Retrieval.Tests.Integration.Ingestion;
 
 /// <summary>The worker disabled in the service, so tests can play several replicas, crashes included, step by step.</summary>
 public sealed class ManualWorkerFixture(InfrastructureFixture infrastructure) : RetrievalServiceFixture(infrastructure)

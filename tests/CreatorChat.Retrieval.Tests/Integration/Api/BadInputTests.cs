@@ -4,7 +4,7 @@ using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Testing;
 
-namespace CreatorChat.Retrieval.Tests.Api;
+namespace CreatorChat.Retrieval.Tests.Integration.Api;
 
 /// <summary>Issue 9, items 4-6: a video's title or transcript that Postgres cannot store is a 400 problem, never a 500.</summary>
 [Collection(RetrievalCollection.Name)]

@@ -2,7 +2,7 @@ using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using CreatorChat.Retrieval.Model.Search;
 using CreatorChat.Retrieval.Model.Text;
 
-namespace CreatorChat.Retrieval.Tests.Search;
+namespace CreatorChat.Retrieval.Tests.Unit.Search;
 
 /// <summary>BM25 over a partition's passages, and the rank fusion both stores use.</summary>
 public sealed class LexicalRankingTests

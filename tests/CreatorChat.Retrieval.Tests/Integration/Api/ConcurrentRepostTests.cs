@@ -5,7 +5,7 @@ using CreatorChat.Retrieval.Tests.Support;
 using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Testing;
 
-namespace CreatorChat.Retrieval.Tests.Api;
+namespace CreatorChat.Retrieval.Tests.Integration.Api;
 
 /// <summary>
 /// Re-posting one video id many times at once while the ingestion workers claim and activate its jobs:

@@ -8,7 +8,7 @@ using CreatorChat.ServiceDefaults.Security;
 using CreatorChat.Testing;
 using StackExchange.Redis;
 
-namespace CreatorChat.Retrieval.Tests.Api;
+namespace CreatorChat.Retrieval.Tests.Integration.Api;
 
 /// <summary>The Knowledge API of the retrieval service, in-process, with the real creator service deciding ownership.</summary>
 [Collection(RetrievalCollection.Name)]

@@ -2,7 +2,7 @@ using CreatorChat.Retrieval.Model.Captions;
 using CreatorChat.Retrieval.Model.Chunking;
 using CreatorChat.Retrieval.Tests.Support;
 
-namespace CreatorChat.Retrieval.Tests.Chunking;
+namespace CreatorChat.Retrieval.Tests.Unit.Chunking;
 
 public sealed class TranscriptChunkerTests
 {

@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenAI.Embeddings;
 
-namespace CreatorChat.Retrieval.Tests.Embeddings;
+namespace CreatorChat.Retrieval.Tests.Unit.Embeddings;
 
 /// <summary>
 /// The OpenAI-compatible embedder (the OpenAI SDK through Microsoft.Extensions.AI.OpenAI, our batching in front) against a

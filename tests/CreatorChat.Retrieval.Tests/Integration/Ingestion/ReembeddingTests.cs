@@ -10,7 +10,7 @@ using CreatorChat.Retrieval.Model.Search;
 using CreatorChat.Retrieval.Tests.Support;
 using CreatorChat.Testing;
 
-namespace CreatorChat.Retrieval.Tests.Ingestion;
+namespace CreatorChat.Retrieval.Tests.Integration.Ingestion;
 
 /// <summary>
 /// Model A (the hashed lexical embedder, 512 dimensions) first; the workers are driven by hand so the test can play

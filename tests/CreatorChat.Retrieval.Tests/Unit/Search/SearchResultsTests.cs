@@ -1,6 +1,6 @@
 using CreatorChat.Retrieval.Model.Search;
 
-namespace CreatorChat.Retrieval.Tests.Search;
+namespace CreatorChat.Retrieval.Tests.Unit.Search;
 
 public sealed class SearchResultsTests
 {

@@ -7,7 +7,7 @@ using CreatorChat.Retrieval.Model.Text;
 using CreatorChat.Retrieval.Tests.Support;
 using Microsoft.Extensions.AI;
 
-namespace CreatorChat.Retrieval.Tests.Embeddings;
+namespace CreatorChat.Retrieval.Tests.Unit.Embeddings;
 
 public sealed class HashingEmbeddingGeneratorTests
 {
