@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: one job's life under a lease (claim, heartbeat, activation, each failure path) and the LISTEN and maintenance loops that feed it share the lease and wake state; apart they would hand it around.
 using System.Diagnostics;
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.Knowledge;
@@ -26,7 +27,9 @@ public sealed partial class IngestionWorker(
 {
     public const string NotifyChannel = IngestionJobRepository.IngestionChannel;
 
-    private readonly string _owner = $"{Truncate(Environment.MachineName, 64)}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly string _owner = LeasedWork.NewOwner();
+    private const string Work = "Ingestion";
+
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
 
     /// <summary>This replica's lease-owner id (host:pid:random).</summary>
@@ -78,13 +81,13 @@ public sealed partial class IngestionWorker(
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
             {
-                LogDatabaseUnavailable(logger, ex.Message);
+                LeasedWork.DependencyUnavailable(logger, Work, ex.Message);
                 await Delay(options.PollInterval, stoppingToken);
             }
             catch (Exception ex)
             {
                 // Never let one bad moment stop this replica's worker (a failing background service stops the host).
-                LogLoopFailed(logger, ex);
+                LeasedWork.LoopFailed(logger, Work, ex);
                 await Delay(options.PollInterval, stoppingToken);
             }
         }
@@ -151,7 +154,7 @@ public sealed partial class IngestionWorker(
                     telemetry.JobFinished("superseded", Stopwatch.GetElapsedTime(started), 0);
                     break;
                 default:
-                    LogLeaseLost(logger, job.Id);
+                    LeasedWork.LeaseLost(logger, Work, $"job {job.Id}");
                     telemetry.JobFinished("lease_lost", Stopwatch.GetElapsedTime(started), 0);
                     return;
             }
@@ -166,7 +169,7 @@ public sealed partial class IngestionWorker(
         }
         catch (OperationCanceledException) when (leaseLost)
         {
-            LogLeaseLost(logger, job.Id);
+            LeasedWork.LeaseLost(logger, Work, $"job {job.Id}");
             telemetry.JobFinished("lease_lost", Stopwatch.GetElapsedTime(started), 0);
             await Quietly(async () =>
             {
@@ -239,7 +242,7 @@ public sealed partial class IngestionWorker(
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
             {
                 // The lease is still ours until it expires; the next beat tries again.
-                LogDatabaseUnavailable(logger, ex.Message);
+                LeasedWork.DependencyUnavailable(logger, Work, ex.Message);
             }
         }
     }
@@ -270,7 +273,7 @@ public sealed partial class IngestionWorker(
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
             {
-                LogDatabaseUnavailable(logger, ex.Message);
+                LeasedWork.DependencyUnavailable(logger, Work, ex.Message);
                 await Delay(options.PollInterval, stoppingToken);
             }
         }
@@ -302,11 +305,11 @@ public sealed partial class IngestionWorker(
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
             {
-                LogDatabaseUnavailable(logger, ex.Message);
+                LeasedWork.DependencyUnavailable(logger, Work, ex.Message);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogLoopFailed(logger, ex);
+                LeasedWork.LoopFailed(logger, Work, ex);
             }
 
             await Delay(TimeSpan.FromSeconds(15), stoppingToken);
@@ -326,7 +329,7 @@ public sealed partial class IngestionWorker(
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException)
         {
             // The lease expiry covers it: another attempt will happen.
-            LogDatabaseUnavailable(logger, ex.Message);
+            LeasedWork.DependencyUnavailable(logger, Work, ex.Message);
         }
     }
 
@@ -340,8 +343,6 @@ public sealed partial class IngestionWorker(
         OperationCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException => "A dependency timed out.",
         _ => "An unexpected error occurred (" + ex.GetType().Name + ").",
     };
-
-    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 
     private sealed class ProgressBox
     {
@@ -367,8 +368,6 @@ public sealed partial class IngestionWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} was superseded (video {VideoId} re-uploaded or deleted); its chunks are discarded")]
     private static partial void LogSuperseded(ILogger logger, Guid jobId, string videoId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion job {JobId} is no longer held by this replica; stopped working on it")]
-    private static partial void LogLeaseLost(ILogger logger, Guid jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} runs again: the active embedding space changed while it ran")]
     private static partial void LogRewrite(ILogger logger, Guid jobId);
@@ -378,10 +377,4 @@ public sealed partial class IngestionWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Forgot {Count} finished ingestion jobs")]
     private static partial void LogPruned(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Ingestion worker loop failed unexpectedly; continuing")]
-    private static partial void LogLoopFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion worker: database unavailable ({Reason}); retrying")]
-    private static partial void LogDatabaseUnavailable(ILogger logger, string reason);
 }

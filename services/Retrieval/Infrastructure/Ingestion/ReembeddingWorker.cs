@@ -26,7 +26,9 @@ public sealed partial class ReembeddingWorker(
     TimeProvider timeProvider,
     ILogger<ReembeddingWorker> logger) : BackgroundService
 {
-    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private const string Work = "Re-embedding";
+
+    private readonly string _owner = LeasedWork.NewOwner();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,11 +49,11 @@ public sealed partial class ReembeddingWorker(
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or VectorStoreException)
             {
-                LogUnavailable(logger, ex.Message);
+                LeasedWork.DependencyUnavailable(logger, Work, ex.Message);
             }
             catch (Exception ex)
             {
-                LogFailed(logger, ex);
+                LeasedWork.LoopFailed(logger, Work, ex);
             }
 
             await Task.Delay(options.PollInterval, timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -112,7 +114,7 @@ public sealed partial class ReembeddingWorker(
                     progress = progress with { Done = Math.Min(progress.Total, progress.Done + 1) };
                     if (!await repository.HeartbeatBuildAsync(building.Id, owner, options.LeaseDuration, progress, cancellationToken))
                     {
-                        LogLost(logger, building.ToString());
+                        LeasedWork.LeaseLost(logger, Work, $"the re-embedding into {building}");
                         return SwitchOutcome.Lost;
                     }
                 }
@@ -177,18 +179,10 @@ public sealed partial class ReembeddingWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Re-embedding complete: search now answers from {Building} instead of {Active} ({Copied} videos re-embedded by this replica)")]
     private static partial void LogSwitched(ILogger logger, string building, string active, int copied);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The re-embedding into {Building} is no longer this replica's; stopped")]
-    private static partial void LogLost(ILogger logger, string building);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped the retired vector collection '{Collection}' ({Model}, {Dimensions} dimensions)")]
     private static partial void LogDropped(ILogger logger, string collection, string model, int dimensions);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-embedding: the active collection holds no chunks of {CreatorSlug}/{VideoId} generation {Generation}; nothing to copy")]
     private static partial void LogNothingStored(ILogger logger, string creatorSlug, string videoId, Guid generation);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-embedding: a dependency is unavailable ({Reason}); retrying")]
-    private static partial void LogUnavailable(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Re-embedding pass failed unexpectedly; retrying")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

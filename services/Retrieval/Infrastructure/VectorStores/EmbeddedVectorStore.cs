@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the Postgres writes and the in-memory partitions they keep consistent (versions, revisions, deletions) are one protocol; split, each half would depend on the other's invariants.
 using System.Collections.Concurrent;
 using System.Data;
 using System.Diagnostics;

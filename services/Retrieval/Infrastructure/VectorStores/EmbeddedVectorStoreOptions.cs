@@ -3,14 +3,12 @@ using System.ComponentModel.DataAnnotations;
 namespace CreatorChat.Retrieval.Infrastructure.VectorStores;
 
 /// <summary><c>Retrieval:VectorStore</c> for the embedded store (no <c>ConnectionStrings:qdrant_http</c>).</summary>
-public sealed record EmbeddedVectorStoreOptions
+public sealed record EmbeddedVectorStoreOptions : VectorStoreOptions
 {
-    public const string Section = "Retrieval:VectorStore";
-
-    /// <summary>Collection name; one per embedding space.</summary>
-    [Required]
-    [StringLength(200, MinimumLength = 1)]
-    public string Collection { get; init; } = "chunks";
+    public EmbeddedVectorStoreOptions()
+        : base(collection: "chunks")
+    {
+    }
 
     /// <summary>
     /// Memory for partitions across all creators before the least recently searched are dropped (they load

@@ -3,13 +3,12 @@ using System.ComponentModel.DataAnnotations;
 namespace CreatorChat.Retrieval.Infrastructure.VectorStores;
 
 /// <summary><c>Retrieval:VectorStore</c> for Qdrant (<c>ConnectionStrings:qdrant_http</c> set).</summary>
-public sealed record QdrantVectorStoreOptions
+public sealed record QdrantVectorStoreOptions : VectorStoreOptions
 {
-    public const string Section = "Retrieval:VectorStore";
-
-    [Required]
-    [StringLength(200, MinimumLength = 1)]
-    public string Collection { get; init; } = "creatorchat_chunks";
+    public QdrantVectorStoreOptions()
+        : base(collection: "creatorchat_chunks")
+    {
+    }
 
     /// <summary>Points per upsert request.</summary>
     [Range(1, 10_000)]

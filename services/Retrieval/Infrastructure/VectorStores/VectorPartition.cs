@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the SIMD scans and the block maintenance work on the same private int8 block layout, which must stay encapsulated in one type.
 using System.Collections.Immutable;
 using CreatorChat.Retrieval.Model.Search;
 using CreatorChat.Retrieval.Model.Text;

@@ -8,7 +8,7 @@ namespace CreatorChat.Retrieval.Infrastructure.VectorStores;
 /// <summary>
 /// The embedding spaces (vector collections) from <c>embedding_spaces</c>, each with its store ready and its model.
 /// On first use it registers the configured model: if it is not the active space's, a new space is started and the
-/// <see cref="Ingestion.ReembeddingWorker"/> fills it; search keeps answering from the active one until the switch.
+/// re-embedding worker (<c>ReembeddingWorker</c>) fills it; search keeps answering from the active one until the switch.
 /// Re-read every <see cref="ReembeddingOptions.RefreshInterval"/>, so every replica follows a switch within that time.
 /// Failures (the store or the database not up yet) are retried on the next use.
 /// </summary>
