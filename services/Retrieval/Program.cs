@@ -1,14 +1,10 @@
 using CreatorChat.Retrieval.Apis;
-using CreatorChat.Retrieval.Infrastructure;
+using CreatorChat.Retrieval.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddPlatformAuthentication();
-builder.AddNpgsqlDataSource(RetrievalDatabase.ConnectionName, migrationsAssembly: typeof(RetrievalDatabase).Assembly);
-builder.AddRedisClient("cache", requiredForReadiness: false);
-builder.AddRetrieval();
-builder.Services.AddOpenApi();
+builder.AddApplicationServices();
 
 var app = builder.Build();
 

@@ -3,14 +3,17 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Text;
-using CreatorChat.Retrieval.Infrastructure;
+using CreatorChat.Retrieval.Extensions;
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
 using CreatorChat.Retrieval.Infrastructure.Ingestion;
+using CreatorChat.Retrieval.Infrastructure.Search;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using CreatorChat.Retrieval.Model;
 using CreatorChat.Retrieval.Model.Captions;
 using CreatorChat.Retrieval.Model.Chunking;
+using CreatorChat.Retrieval.Model.Search;
+using CreatorChat.Retrieval.Model.Text;
 using CreatorChat.ServiceDefaults.Data;
 using CreatorChat.Testing;
 using Microsoft.Extensions.Configuration;
@@ -24,7 +27,7 @@ namespace CreatorChat.Benchmarks;
 /// Ingestion throughput over the 82 real caption files (through the service's own job path: queue,
 /// claim, parse, chunk, embed, store, activate — everything but HTTP), search latency of the embedded
 /// store's in-memory index at growing sizes and of the full store (Postgres version check and payload
-/// fetch included), and memory per 100k chunks. Uses the production wiring (<c>AddRetrieval</c>) on a
+/// fetch included), and memory per 100k chunks. Uses the production wiring (<c>AddApplicationServices</c>) on a
 /// throwaway Postgres and Redis.
 /// </summary>
 public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
@@ -192,7 +195,7 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
         Line($"| parse + chunk + embed (CPU only, median of 5) | {median:N0} ms | {timed / (median / 1000):N0} cues/s |");
     }
 
-    /// <summary>The service's production wiring (<c>AddRetrieval</c>) without its background workers.</summary>
+    /// <summary>The service's production wiring (<c>AddApplicationServices</c>) without its background workers.</summary>
     internal static IHost BuildHost(string connectionString, string redis, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
@@ -202,6 +205,7 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
             ["ConnectionStrings:cache"] = redis,
             ["Retrieval:Ingestion:Enabled"] = "false",
             ["Retrieval:Reporting:Enabled"] = "false",
+            ["Jwt:SigningKey"] = "creatorchat-benchmarks-signing-key-0123456789", // required outside Development; no tokens are issued
         });
         if (settings is not null)
         {
@@ -210,9 +214,7 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
 
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults();
-        builder.AddNpgsqlDataSource(RetrievalDatabase.ConnectionName, typeof(RetrievalDatabase).Assembly);
-        builder.AddRedisClient("cache", requiredForReadiness: false);
-        builder.AddRetrieval();
+        builder.AddApplicationServices();
         return builder.Build();
     }
 
@@ -220,7 +222,7 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
     internal static async Task<(TimeSpan Queued, TimeSpan Elapsed)> IngestAsync(
         IServiceProvider services, string creator, List<CaptionFile> files, CancellationToken cancellationToken)
     {
-        var repository = services.GetRequiredService<KnowledgeRepository>();
+        var repository = services.GetRequiredService<IngestionJobRepository>();
         var worker = services.GetRequiredService<IngestionWorker>();
         var concurrency = services.GetRequiredService<IngestionOptions>().Concurrency;
         await services.GetRequiredService<VectorSpaceCatalog>().GetAsync(cancellationToken);
@@ -244,7 +246,7 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
 
     private async Task MeasureIngestionAsync(IServiceProvider services, List<CaptionFile> files, CancellationToken cancellationToken)
     {
-        var repository = services.GetRequiredService<KnowledgeRepository>();
+        var repository = services.GetRequiredService<VideoRepository>();
         var concurrency = services.GetRequiredService<IngestionOptions>().Concurrency;
         var load = LoadAverage();
         var process = Process.GetCurrentProcess();

@@ -1,5 +1,5 @@
-using CreatorChat.Retrieval.Infrastructure;
 using CreatorChat.Retrieval.Infrastructure.Data;
+using CreatorChat.Retrieval.Infrastructure.Search;
 using CreatorChat.Retrieval.Model;
 using CreatorChat.ServiceDefaults.Model;
 using CreatorChat.ServiceDefaults.Security;
@@ -33,7 +33,7 @@ public static class InternalKnowledgeApi
         InternalSearchRequest request, KnowledgeSearch search, SearchOptions options, CancellationToken cancellationToken)
     {
         var errors = KnowledgeApi.ValidateQuery(request.Query, request.K?.ToString(System.Globalization.CultureInfo.InvariantCulture), options, out var k, "query");
-        if (!CreatorSlug.IsValid(request.CreatorId))
+        if (!CreatorSlug.IsValid(request.CreatorSlug))
         {
             errors["creator_id"] = ["A creator slug is required."];
         }
@@ -48,19 +48,19 @@ public static class InternalKnowledgeApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var outcome = await search.SearchAsync(request.CreatorId!, request.Query!.Trim(), k, cancellationToken);
+        var outcome = await search.SearchAsync(request.CreatorSlug!, request.Query!.Trim(), k, cancellationToken);
         return TypedResults.Ok(new InternalSearchResponse(outcome.KnowledgeVersion, outcome.Results, Math.Round(outcome.Confidence, 4)));
     }
 
     public static async Task<Results<Ok<KnowledgeView>, ProblemHttpResult>> GetKnowledge(
-        string slug, KnowledgeRepository repository, CancellationToken cancellationToken)
+        [FromRoute(Name = "slug")] string creatorSlug, KnowledgeRepository repository, CancellationToken cancellationToken)
     {
-        if (!CreatorSlug.IsValid(slug))
+        if (!CreatorSlug.IsValid(creatorSlug))
         {
-            return KnowledgeApi.CreatorNotFound(slug);
+            return KnowledgeApi.CreatorNotFound(creatorSlug);
         }
 
-        return TypedResults.Ok(KnowledgeView.From(await repository.GetKnowledgeAsync(slug, cancellationToken)));
+        return TypedResults.Ok(KnowledgeView.From(await repository.GetKnowledgeAsync(creatorSlug, cancellationToken)));
     }
 
     /// <summary>Platform totals for the admin stats the gateway aggregates.</summary>
@@ -72,9 +72,9 @@ public static class InternalKnowledgeApi
 
     /// <summary>Knowledge of several creators at once (<c>?creator_id=a&amp;creator_id=b</c>), or of all that have any.</summary>
     public static async Task<Ok<IReadOnlyList<KnowledgeView>>> ListKnowledge(
-        KnowledgeRepository repository, CancellationToken cancellationToken, [FromQuery(Name = "creator_id")] string[]? creatorIds = null)
+        KnowledgeRepository repository, CancellationToken cancellationToken, [FromQuery(Name = "creator_id")] string[]? creatorSlugs = null)
     {
-        var states = await repository.ListKnowledgeAsync(creatorIds is { Length: > 0 } ? creatorIds : null, cancellationToken);
+        var states = await repository.ListKnowledgeAsync(creatorSlugs is { Length: > 0 } ? creatorSlugs : null, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<KnowledgeView>>(states.Select(KnowledgeView.From).ToList());
     }
 }

@@ -1,9 +1,9 @@
 using System.Security.Claims;
-using CreatorChat.Retrieval.Infrastructure;
 using CreatorChat.Retrieval.Infrastructure.Creators;
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.Ingestion;
 using CreatorChat.Retrieval.Infrastructure.Knowledge;
+using CreatorChat.Retrieval.Infrastructure.Search;
 using CreatorChat.Retrieval.Model;
 using CreatorChat.Retrieval.Model.Captions;
 using CreatorChat.Retrieval.Model.Search;
@@ -35,12 +35,12 @@ public static class KnowledgeApi
     }
 
     public static async Task<Results<Accepted<IngestAccepted>, ValidationProblem, ProblemHttpResult>> IngestVideo(
-        string slug, IngestVideoRequest request, ClaimsPrincipal user, KnowledgeAccess access, KnowledgeRepository repository,
+        [FromRoute(Name = "slug")] string creatorSlug, IngestVideoRequest request, ClaimsPrincipal user, KnowledgeAccess access, IngestionJobRepository jobs,
         CancellationToken cancellationToken)
     {
-        if (await access.FindManageableAsync(user, slug, cancellationToken) is null)
+        if (await access.FindManageableAsync(user, creatorSlug, cancellationToken) is null)
         {
-            return CreatorNotFound(slug);
+            return CreatorNotFound(creatorSlug);
         }
 
         if (KnowledgeValidation.IsTooLarge(request))
@@ -58,36 +58,36 @@ public static class KnowledgeApi
             return TypedResults.ValidationProblem(errors, detail: "The video could not be accepted; see errors.");
         }
 
-        var job = await repository.EnqueueAsync(new NewIngestion(
-            slug, valid.VideoId, valid.Title, valid.Url, valid.PublishedAt, valid.Format.Name(), valid.Transcript, user.GetUserId()), cancellationToken);
+        var job = await jobs.EnqueueAsync(new NewIngestion(
+            creatorSlug, valid.VideoId, valid.Title, valid.Url, valid.PublishedAt, valid.Format.Name(), valid.Transcript, user.GetUserId()), cancellationToken);
         return TypedResults.Accepted($"/api/v1/jobs/{job.Id}", new IngestAccepted(job.Id, job.VideoId));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<VideoView>>, ProblemHttpResult>> ListVideos(
-        string slug, ClaimsPrincipal user, KnowledgeAccess access, KnowledgeRepository repository, CancellationToken cancellationToken)
+        [FromRoute(Name = "slug")] string creatorSlug, ClaimsPrincipal user, KnowledgeAccess access, VideoRepository videos, CancellationToken cancellationToken)
     {
-        if (await access.FindManageableAsync(user, slug, cancellationToken) is null)
+        if (await access.FindManageableAsync(user, creatorSlug, cancellationToken) is null)
         {
-            return CreatorNotFound(slug);
+            return CreatorNotFound(creatorSlug);
         }
 
-        var videos = await repository.ListVideosAsync(slug, cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<VideoView>>(videos.Select(VideoView.From).ToList());
+        var list = await videos.ListVideosAsync(creatorSlug, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<VideoView>>(list.Select(VideoView.From).ToList());
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteVideo(
-        string slug, string videoId, ClaimsPrincipal user, KnowledgeAccess access, KnowledgeRepository repository,
+        [FromRoute(Name = "slug")] string creatorSlug, string videoId, ClaimsPrincipal user, KnowledgeAccess access, VideoRepository videos,
         VectorCleanupRunner cleanups, KnowledgeNotifier notifier, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (await access.FindManageableAsync(user, slug, cancellationToken) is null)
+        if (await access.FindManageableAsync(user, creatorSlug, cancellationToken) is null)
         {
-            return CreatorNotFound(slug);
+            return CreatorNotFound(creatorSlug);
         }
 
-        var deleted = KnowledgeValidation.IsValidVideoId(videoId) ? await repository.DeleteVideoAsync(slug, videoId, cancellationToken) : null;
+        var deleted = KnowledgeValidation.IsValidVideoId(videoId) ? await videos.DeleteVideoAsync(creatorSlug, videoId, cancellationToken) : null;
         if (deleted is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Video not found", detail: $"Creator '{slug}' has no video '{videoId}'.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Video not found", detail: $"Creator '{creatorSlug}' has no video '{videoId}'.");
         }
 
         // The video left search in the transaction above; removing its vectors now is tidying up, and the
@@ -98,20 +98,20 @@ public static class KnowledgeApi
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
         {
-            loggers.CreateLogger(typeof(KnowledgeApi)).LogWarning("Vector clean-up of {CreatorId}/{VideoId} deferred: {Reason}", slug, videoId, ex.Message);
+            loggers.CreateLogger(typeof(KnowledgeApi)).LogWarning("Vector clean-up of {CreatorSlug}/{VideoId} deferred: {Reason}", creatorSlug, videoId, ex.Message);
         }
 
-        await notifier.NotifyAsync(slug);
+        await notifier.NotifyAsync(creatorSlug);
         return TypedResults.NoContent();
     }
 
     public static async Task<Results<Ok<IReadOnlyList<SearchResult>>, ValidationProblem, ProblemHttpResult>> Search(
-        string slug, ClaimsPrincipal user, KnowledgeAccess access, KnowledgeSearch search, SearchOptions options,
+        [FromRoute(Name = "slug")] string creatorSlug, ClaimsPrincipal user, KnowledgeAccess access, KnowledgeSearch search, SearchOptions options,
         CancellationToken cancellationToken, [FromQuery] string? q = null, [FromQuery] string? k = null)
     {
-        if (await access.FindManageableAsync(user, slug, cancellationToken) is null)
+        if (await access.FindManageableAsync(user, creatorSlug, cancellationToken) is null)
         {
-            return CreatorNotFound(slug);
+            return CreatorNotFound(creatorSlug);
         }
 
         var errors = ValidateQuery(q, k, options, out var count);
@@ -120,15 +120,15 @@ public static class KnowledgeApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var outcome = await search.SearchAsync(slug, q!.Trim(), count, cancellationToken);
+        var outcome = await search.SearchAsync(creatorSlug, q!.Trim(), count, cancellationToken);
         return TypedResults.Ok(outcome.Results);
     }
 
     public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetJob(
-        string jobId, ClaimsPrincipal user, KnowledgeAccess access, KnowledgeRepository repository, CancellationToken cancellationToken)
+        string jobId, ClaimsPrincipal user, KnowledgeAccess access, IngestionJobRepository jobs, CancellationToken cancellationToken)
     {
-        var job = Guid.TryParse(jobId, out var id) ? await repository.FindJobAsync(id, cancellationToken) : null;
-        if (job is null || await access.FindManageableAsync(user, job.CreatorId, cancellationToken) is null)
+        var job = Guid.TryParse(jobId, out var id) ? await jobs.FindJobAsync(id, cancellationToken) : null;
+        if (job is null || await access.FindManageableAsync(user, job.CreatorSlug, cancellationToken) is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Job not found", detail: $"No ingestion job '{jobId}'.");
         }
@@ -157,8 +157,8 @@ public static class KnowledgeApi
         return errors;
     }
 
-    internal static ProblemHttpResult CreatorNotFound(string slug) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Creator not found", detail: $"No creator '{slug}' that you can manage.");
+    internal static ProblemHttpResult CreatorNotFound(string creatorSlug) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Creator not found", detail: $"No creator '{creatorSlug}' that you can manage.");
 
     private static Dictionary<string, object?> Errors(string field, string message) =>
         new() { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } };

@@ -1,5 +1,11 @@
 namespace CreatorChat.Retrieval.Model;
 
+/// <summary>The model that made a set of vectors and their length: vectors of two spaces are not comparable.</summary>
+public sealed record EmbeddingSpace(string Model, int Dimensions)
+{
+    public override string ToString() => $"{Model} ({Dimensions} dimensions)";
+}
+
 /// <summary>The life of an embedding space (a vector collection of one embedding model and dimension).</summary>
 public static class SpaceStates
 {
@@ -32,7 +38,7 @@ public sealed record EmbeddingSpaceRow
 }
 
 /// <summary>One video's searchable generation that a building space does not hold yet.</summary>
-public sealed record PendingVideo(string CreatorId, string VideoId, Guid Generation);
+public sealed record PendingVideo(string CreatorSlug, string VideoId, Guid Generation);
 
 /// <summary>How far a re-embedding is: videos whose active generation the new space holds, of all searchable videos.</summary>
 public sealed record ReembeddingProgress(int Done, int Total)

@@ -20,7 +20,7 @@ public static class VideoStatus
 public sealed record IngestionJob
 {
     public required Guid Id { get; init; }
-    public required string CreatorId { get; init; }
+    public required string CreatorSlug { get; init; }
     public required string VideoId { get; init; }
     public required string Title { get; init; }
     public string? Url { get; init; }
@@ -45,7 +45,7 @@ public sealed record ClaimedJob(IngestionJob Job, string Transcript, string Leas
 /// <summary>A video of a creator's knowledge as stored.</summary>
 public sealed record Video
 {
-    public required string CreatorId { get; init; }
+    public required string CreatorSlug { get; init; }
     public required string VideoId { get; init; }
     public required string Title { get; init; }
     public string? Url { get; init; }
@@ -60,17 +60,24 @@ public sealed record Video
 }
 
 /// <summary>A creator's knowledge: <see cref="Version"/> changes whenever what search can return changes.</summary>
-public sealed record KnowledgeState(string CreatorId, long Version, int VideoCount, int ChunkCount)
+public sealed record KnowledgeState(string CreatorSlug, long Version, int VideoCount, int ChunkCount)
 {
-    public static KnowledgeState Empty(string creatorId) => new(creatorId, 0, 0, 0);
+    public static KnowledgeState Empty(string creatorSlug) => new(creatorSlug, 0, 0, 0);
 }
 
 /// <summary>A video's content to (re)ingest, as accepted by the API.</summary>
 public sealed record NewIngestion(
-    string CreatorId, string VideoId, string Title, string? Url, DateTimeOffset? PublishedAt, string Format, string Transcript, Guid? RequestedBy);
+    string CreatorSlug, string VideoId, string Title, string? Url, DateTimeOffset? PublishedAt, string Format, string Transcript, Guid? RequestedBy);
 
 /// <summary>Chunks of a video to remove from the vector store (null generations: all of them).</summary>
-public sealed record VectorCleanup(long Id, string CreatorId, string VideoId, Guid[]? Generations, int Attempts);
+public sealed record VectorCleanup
+{
+    public long Id { get; init; }
+    public required string CreatorSlug { get; init; }
+    public required string VideoId { get; init; }
+    public Guid[]? Generations { get; init; }
+    public int Attempts { get; init; }
+}
 
 public enum ActivationOutcome
 {
@@ -88,3 +95,5 @@ public enum ActivationOutcome
 }
 
 public sealed record ActivationResult(ActivationOutcome Outcome, KnowledgeState? Knowledge);
+
+public sealed record IngestionOutput(int CueCount, int ChunkCount);

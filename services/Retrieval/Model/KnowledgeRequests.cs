@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using CreatorChat.Retrieval.Model.Captions;
 
@@ -17,22 +18,22 @@ public sealed record VideoView(
 }
 
 public sealed record JobView(
-    Guid JobId, string CreatorId, string VideoId, string Status, double Progress, string? Error, int Attempts, int? CueCount, int? ChunkCount,
+    Guid JobId, [property: JsonPropertyName("creator_id")] string CreatorSlug, string VideoId, string Status, double Progress, string? Error, int Attempts, int? CueCount, int? ChunkCount,
     DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
 {
     public static JobView From(IngestionJob j) => new(
-        j.Id, j.CreatorId, j.VideoId, j.Status, Math.Round(j.Progress, 3), j.Error, j.Attempts, j.CueCount, j.ChunkCount, j.CreatedAt, j.StartedAt, j.FinishedAt);
+        j.Id, j.CreatorSlug, j.VideoId, j.Status, Math.Round(j.Progress, 3), j.Error, j.Attempts, j.CueCount, j.ChunkCount, j.CreatedAt, j.StartedAt, j.FinishedAt);
 }
 
 /// <summary>POST /internal/v1/search (chat → retrieval).</summary>
-public sealed record InternalSearchRequest(string? CreatorId, string? Query, int? K, float? MinScore);
+public sealed record InternalSearchRequest([property: JsonPropertyName("creator_id")] string? CreatorSlug, string? Query, int? K, float? MinScore);
 
 /// <param name="Confidence">How likely the best result answers the query (0..1, calibrated; 0 without results): chat's "not covered" decision.</param>
 public sealed record InternalSearchResponse(long KnowledgeVersion, IReadOnlyList<Search.SearchResult> Results, double Confidence);
 
-public sealed record KnowledgeView(string CreatorId, long KnowledgeVersion, int VideoCount, int ChunkCount)
+public sealed record KnowledgeView([property: JsonPropertyName("creator_id")] string CreatorSlug, long KnowledgeVersion, int VideoCount, int ChunkCount)
 {
-    public static KnowledgeView From(KnowledgeState s) => new(s.CreatorId, s.Version, s.VideoCount, s.ChunkCount);
+    public static KnowledgeView From(KnowledgeState s) => new(s.CreatorSlug, s.Version, s.VideoCount, s.ChunkCount);
 }
 
 /// <summary>A validated upload, ready to queue.</summary>

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using CreatorChat.Retrieval.Infrastructure;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
+using CreatorChat.Retrieval.Infrastructure.Search;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using CreatorChat.Retrieval.Model.Search;
+using CreatorChat.Retrieval.Model.Text;
 using CreatorChat.ServiceDefaults.Data;
 using CreatorChat.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -119,7 +120,7 @@ public static class RetrievalQualityBenchmark
         }
 
         // Chat runs the platform's defaults: the default offline model, hybrid search. Its hit rate goes beside that row.
-        var chatModel = rankings.ContainsKey(RetrievalServiceExtensions.DefaultOfflineModel) ? RetrievalServiceExtensions.DefaultOfflineModel : rankings.Keys.First();
+        var chatModel = rankings.ContainsKey(EmbeddingOptions.DefaultOfflineModel) ? EmbeddingOptions.DefaultOfflineModel : rankings.Keys.First();
         var chat = args.Contains("--no-chat") ? null : await MeasureChatAsync(subtitles, files.Count, questions, Line);
         Line($"## Summary ({chatModel}; chat: answers through the gateway with the offline chat model, hybrid search)");
         Line();
@@ -207,7 +208,7 @@ public static class RetrievalQualityBenchmark
     {
         var store = (await services.GetRequiredService<VectorSpaceCatalog>().GetAsync(cancellationToken)).Active.Store;
         var embedder = services.GetRequiredService<Embedder>();
-        var repository = services.GetRequiredService<CreatorChat.Retrieval.Infrastructure.Data.KnowledgeRepository>();
+        var repository = services.GetRequiredService<CreatorChat.Retrieval.Infrastructure.Data.VideoRepository>();
         var generations = (await repository.ActiveGenerationsAsync(creator, cancellationToken)).ToHashSet();
         var lists = new List<(QualityQuestion Question, IReadOnlyList<VectorMatch> Semantic, IReadOnlyList<VectorMatch> Lexical)>();
         const int limit = 35; // what KnowledgeSearch asks the store for at k = 10

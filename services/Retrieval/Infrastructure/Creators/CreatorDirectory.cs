@@ -1,19 +1,9 @@
 using System.Net;
+using CreatorChat.Retrieval.Model;
 using CreatorChat.ServiceDefaults.Http;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace CreatorChat.Retrieval.Infrastructure.Creators;
-
-/// <summary>What retrieval needs to know about a creator: that it exists, is active, and who owns it.</summary>
-public sealed record CreatorProfile(Guid Id, string Slug, string Name, Guid? OwnerId, bool IsActive);
-
-public sealed record CreatorDirectoryOptions
-{
-    public TimeSpan FoundTtl { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Short, so a creator created a moment ago becomes usable almost at once.</summary>
-    public TimeSpan NotFoundTtl { get; init; } = TimeSpan.FromSeconds(3);
-}
 
 /// <summary>The creator service could not be asked.</summary>
 public sealed class CreatorDirectoryUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
@@ -27,28 +17,28 @@ public sealed class CreatorDirectory(IHttpClientFactory clients, IMemoryCache ca
 {
     public const string ClientName = "creator";
 
-    public async Task<CreatorProfile?> FindAsync(string slug, CancellationToken cancellationToken)
+    public async Task<CreatorProfile?> FindAsync(string creatorSlug, CancellationToken cancellationToken)
     {
-        var key = "creator:" + slug;
+        var key = "creator:" + creatorSlug;
         if (cache.TryGetValue(key, out CreatorProfile? cached))
         {
             return cached;
         }
 
-        var profile = await FetchAsync(slug, cancellationToken);
+        var profile = await FetchAsync(creatorSlug, cancellationToken);
         cache.Set(key, profile, profile is null ? options.NotFoundTtl : options.FoundTtl);
         return profile;
     }
 
     /// <summary>Drops a cached answer (tests, or after an ownership change is known).</summary>
-    public void Forget(string slug) => cache.Remove("creator:" + slug);
+    public void Forget(string creatorSlug) => cache.Remove("creator:" + creatorSlug);
 
-    private async Task<CreatorProfile?> FetchAsync(string slug, CancellationToken cancellationToken)
+    private async Task<CreatorProfile?> FetchAsync(string creatorSlug, CancellationToken cancellationToken)
     {
         try
         {
             using var response = await clients.CreateClient(ClientName)
-                .GetAsync(new Uri($"http://creator/internal/v1/creators/{Uri.EscapeDataString(slug)}"), cancellationToken);
+                .GetAsync(new Uri($"http://creator/internal/v1/creators/{Uri.EscapeDataString(creatorSlug)}"), cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 return null;
@@ -56,7 +46,7 @@ public sealed class CreatorDirectory(IHttpClientFactory clients, IMemoryCache ca
 
             if (!response.IsSuccessStatusCode)
             {
-                throw new CreatorDirectoryUnavailableException($"The creator service answered {(int)response.StatusCode} for '{slug}'.");
+                throw new CreatorDirectoryUnavailableException($"The creator service answered {(int)response.StatusCode} for '{creatorSlug}'.");
             }
 
             var profile = await response.Content.ReadFromJsonAsync<CreatorProfile>(ApiJson.Options, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CreatorChat.Retrieval.Model;
 using CreatorChat.ServiceDefaults.Model;
 using CreatorChat.ServiceDefaults.Security;
 
@@ -11,14 +12,14 @@ namespace CreatorChat.Retrieval.Infrastructure.Creators;
 /// </summary>
 public sealed class KnowledgeAccess(CreatorDirectory directory)
 {
-    public async Task<CreatorProfile?> FindManageableAsync(ClaimsPrincipal user, string slug, CancellationToken cancellationToken)
+    public async Task<CreatorProfile?> FindManageableAsync(ClaimsPrincipal user, string creatorSlug, CancellationToken cancellationToken)
     {
-        if (!CreatorSlug.IsValid(slug))
+        if (!CreatorSlug.IsValid(creatorSlug))
         {
             return null;
         }
 
-        var creator = await directory.FindAsync(slug, cancellationToken);
+        var creator = await directory.FindAsync(creatorSlug, cancellationToken);
         return creator is not null && user.CanManage(creator.OwnerId) ? creator : null;
     }
 }

@@ -1,4 +1,4 @@
-using CreatorChat.Retrieval.Infrastructure.Embeddings;
+using System.Data;
 using CreatorChat.Retrieval.Model;
 using Dapper;
 using Npgsql;
@@ -138,7 +138,7 @@ public sealed class EmbeddingSpaceRepository(NpgsqlDataSource dataSource, TimePr
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<PendingVideo>(new CommandDefinition(
             $"""
-            SELECT v.creator_id AS CreatorId, v.video_id AS VideoId, v.active_generation AS Generation FROM videos v
+            SELECT v.creator_id AS CreatorSlug, v.video_id AS VideoId, v.active_generation AS Generation FROM videos v
             WHERE {PendingCondition}
             ORDER BY v.creator_id, v.video_id LIMIT @Limit
             """,
@@ -159,15 +159,15 @@ public sealed class EmbeddingSpaceRepository(NpgsqlDataSource dataSource, TimePr
     }
 
     /// <summary>Ingestion wrote a job's chunks into the space.</summary>
-    public async Task RecordWrittenAsync(long spaceId, string creatorId, string videoId, Guid generation, CancellationToken cancellationToken)
+    public async Task RecordWrittenAsync(long spaceId, string creatorSlug, string videoId, Guid generation, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO space_generations (space_id, generation, creator_id, video_id) VALUES (@SpaceId, @Generation, @CreatorId, @VideoId)
+            INSERT INTO space_generations (space_id, generation, creator_id, video_id) VALUES (@SpaceId, @Generation, @CreatorSlug, @VideoId)
             ON CONFLICT DO NOTHING
             """,
-            new { SpaceId = spaceId, Generation = generation, CreatorId = creatorId, VideoId = videoId }, cancellationToken: cancellationToken));
+            new { SpaceId = spaceId, Generation = generation, CreatorSlug = creatorSlug, VideoId = videoId }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -180,26 +180,26 @@ public sealed class EmbeddingSpaceRepository(NpgsqlDataSource dataSource, TimePr
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var current = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-            "SELECT active_generation FROM videos WHERE creator_id = @CreatorId AND video_id = @VideoId FOR SHARE",
-            new { video.CreatorId, video.VideoId }, transaction, cancellationToken: cancellationToken));
+            "SELECT active_generation FROM videos WHERE creator_id = @CreatorSlug AND video_id = @VideoId FOR SHARE",
+            new { video.CreatorSlug, video.VideoId }, transaction, cancellationToken: cancellationToken));
         long? cleanup = null;
         if (current == video.Generation)
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 """
-                INSERT INTO space_generations (space_id, generation, creator_id, video_id) VALUES (@SpaceId, @Generation, @CreatorId, @VideoId)
+                INSERT INTO space_generations (space_id, generation, creator_id, video_id) VALUES (@SpaceId, @Generation, @CreatorSlug, @VideoId)
                 ON CONFLICT DO NOTHING
                 """,
-                new { SpaceId = spaceId, video.Generation, video.CreatorId, video.VideoId }, transaction, cancellationToken: cancellationToken));
+                new { SpaceId = spaceId, video.Generation, video.CreatorSlug, video.VideoId }, transaction, cancellationToken: cancellationToken));
         }
         else
         {
             cleanup = await connection.QuerySingleAsync<long>(new CommandDefinition(
                 """
                 INSERT INTO vector_cleanups (creator_id, video_id, generations, attempts, run_after, created_at)
-                VALUES (@CreatorId, @VideoId, ARRAY[@Generation], 0, @Now, @Now) RETURNING id
+                VALUES (@CreatorSlug, @VideoId, ARRAY[@Generation], 0, @Now, @Now) RETURNING id
                 """,
-                new { video.CreatorId, video.VideoId, video.Generation, Now = now }, transaction, cancellationToken: cancellationToken));
+                new { video.CreatorSlug, video.VideoId, video.Generation, Now = now }, transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -210,7 +210,7 @@ public sealed class EmbeddingSpaceRepository(NpgsqlDataSource dataSource, TimePr
     /// Makes the building space active in one transaction, if this replica still holds its job and it holds every
     /// searchable video's generation: the old active space is retired, and every creator's knowledge version moves
     /// (answers cached under the old vectors retire). The space rows are locked first: activations of new uploads
-    /// share that lock (<see cref="KnowledgeRepository.ActivateAsync"/>), so none can slip in between the check and the switch.
+    /// share that lock (<see cref="IngestionJobRepository.ActivateAsync"/>), so none can slip in between the check and the switch.
     /// </summary>
     public async Task<SwitchOutcome> SwitchAsync(long spaceId, string owner, CancellationToken cancellationToken)
     {
@@ -280,5 +280,20 @@ public sealed class EmbeddingSpaceRepository(NpgsqlDataSource dataSource, TimePr
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM space_generations WHERE space_id = @Id", new { Id = id }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the active space holds the job's chunks (not so when a re-embedding switched spaces while the job ran). The
+    /// shared lock on the live spaces keeps a switch (<see cref="SwitchAsync"/>) from happening until the caller's transaction ends.
+    /// </summary>
+    internal static async Task<bool> ActiveSpaceHoldsAsync(NpgsqlConnection connection, IDbTransaction transaction, Guid generation, CancellationToken cancellationToken)
+    {
+        var spaces = (await connection.QueryAsync<(long Id, string State)>(new CommandDefinition(
+            "SELECT id, state FROM embedding_spaces WHERE state IN ('active', 'building') FOR SHARE",
+            transaction: transaction, cancellationToken: cancellationToken))).AsList();
+        return spaces.Where(s => s.State == SpaceStates.Active).Select(s => (long?)s.Id).SingleOrDefault() is { } active &&
+               await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                   "SELECT EXISTS (SELECT 1 FROM space_generations WHERE space_id = @Space AND generation = @Generation)",
+                   new { Space = active, Generation = generation }, transaction, cancellationToken: cancellationToken));
     }
 }

@@ -1,13 +1,8 @@
 using System.Numerics.Tensors;
+using CreatorChat.Retrieval.Model;
 using Microsoft.Extensions.AI;
 
 namespace CreatorChat.Retrieval.Infrastructure.Embeddings;
-
-/// <summary>The model that made a set of vectors and their length: vectors of two spaces are not comparable.</summary>
-public sealed record EmbeddingSpace(string Model, int Dimensions)
-{
-    public override string ToString() => $"{Model} ({Dimensions} dimensions)";
-}
 
 /// <summary>
 /// The service's one way to turn text into vectors. Whatever the generator, vectors come out

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CreatorChat.Retrieval.Model;
 using Microsoft.Extensions.AI;
 
 namespace CreatorChat.Retrieval.Infrastructure.Embeddings;

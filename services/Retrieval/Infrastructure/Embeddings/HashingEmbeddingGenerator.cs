@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using CreatorChat.Retrieval.Model.Text;
 using Microsoft.Extensions.AI;
 
 namespace CreatorChat.Retrieval.Infrastructure.Embeddings;

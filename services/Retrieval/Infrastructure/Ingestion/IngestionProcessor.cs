@@ -3,13 +3,12 @@ using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using CreatorChat.Retrieval.Model;
 using CreatorChat.Retrieval.Model.Captions;
 using CreatorChat.Retrieval.Model.Chunking;
+using CreatorChat.Retrieval.Model.Search;
 
 namespace CreatorChat.Retrieval.Infrastructure.Ingestion;
 
 /// <summary>The job's input itself is unusable; trying again cannot help.</summary>
 public sealed class IngestionRejectedException(string message) : Exception(message);
-
-public sealed record IngestionOutput(int CueCount, int ChunkCount);
 
 /// <summary>
 /// Turns one video's transcript into stored chunk vectors: parse → chunk → embed (in batches) → upsert,
@@ -66,8 +65,8 @@ public sealed class IngestionProcessor(VectorSpaceCatalog catalog, EmbeddingSpac
                 {
                     var chunk = chunks[start + i];
                     records.Add(new VectorRecord(
-                        VectorRecord.IdFor(job.CreatorId, job.VideoId, job.Id, chunk.Sequence),
-                        job.CreatorId, job.VideoId, job.Id, chunk.Sequence, vectors[i],
+                        VectorRecord.IdFor(job.CreatorSlug, job.VideoId, job.Id, chunk.Sequence),
+                        job.CreatorSlug, job.VideoId, job.Id, chunk.Sequence, vectors[i],
                         new ChunkPayload(job.Title, job.Url, chunk.StartSeconds, chunk.EndSeconds, chunk.Text)));
                 }
 
@@ -76,7 +75,7 @@ public sealed class IngestionProcessor(VectorSpaceCatalog catalog, EmbeddingSpac
             }
 
             await target.Store.UpsertAsync(records, cancellationToken);
-            await spaces.RecordWrittenAsync(target.Id, job.CreatorId, job.VideoId, job.Id, cancellationToken);
+            await spaces.RecordWrittenAsync(target.Id, job.CreatorSlug, job.VideoId, job.Id, cancellationToken);
         }
 
         progress(0.95f);

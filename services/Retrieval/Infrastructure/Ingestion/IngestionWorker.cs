@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: one job's life under a lease (claim, heartbeat, activation, each failure path) and the LISTEN and maintenance loops that feed it share the lease and wake state; apart they would hand it around.
 using System.Diagnostics;
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.Knowledge;
@@ -5,32 +6,6 @@ using CreatorChat.Retrieval.Model;
 using Npgsql;
 
 namespace CreatorChat.Retrieval.Infrastructure.Ingestion;
-
-public sealed record IngestionOptions
-{
-    /// <summary>Run the worker in this replica (every replica does by default; jobs are shared through Postgres).</summary>
-    public bool Enabled { get; init; } = true;
-
-    /// <summary>Jobs one replica processes at the same time.</summary>
-    public int Concurrency { get; init; } = 2;
-
-    /// <summary>How long a claimed job stays this replica's without a heartbeat; after that another replica takes it.</summary>
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How often the lease is renewed (and progress saved) while a job runs.</summary>
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Idle workers look for jobs at least this often (new jobs also wake them at once via LISTEN/NOTIFY).</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Attempts before a job that keeps failing transiently (or keeps crashing its replica) is given up.</summary>
-    public int MaxAttempts { get; init; } = 5;
-
-    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Finished jobs are forgotten after this long (GET /jobs/{id} answers 404 afterwards).</summary>
-    public TimeSpan FinishedJobRetention { get; init; } = TimeSpan.FromDays(7);
-}
 
 /// <summary>
 /// Processes ingestion jobs from Postgres in every replica. A job is claimed with <c>FOR UPDATE SKIP
@@ -40,7 +15,7 @@ public sealed record IngestionOptions
 /// only fails itself: bad input fails permanently with the reason, transient errors retry with backoff.
 /// </summary>
 public sealed partial class IngestionWorker(
-    KnowledgeRepository repository,
+    IngestionJobRepository repository,
     IngestionProcessor processor,
     VectorCleanupRunner cleanups,
     KnowledgeNotifier notifier,
@@ -50,9 +25,11 @@ public sealed partial class IngestionWorker(
     TimeProvider timeProvider,
     ILogger<IngestionWorker> logger) : BackgroundService
 {
-    public const string NotifyChannel = KnowledgeRepository.IngestionChannel;
+    public const string NotifyChannel = IngestionJobRepository.IngestionChannel;
 
-    private readonly string _owner = $"{Truncate(Environment.MachineName, 64)}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly string _owner = LeasedWork.NewOwner();
+    private const string Work = "Ingestion";
+
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
 
     /// <summary>This replica's lease-owner id (host:pid:random).</summary>
@@ -104,13 +81,13 @@ public sealed partial class IngestionWorker(
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
             {
-                LogDatabaseUnavailable(logger, ex.Message);
+                LeasedWork.DependencyUnavailable(logger, Work, ex.Message);
                 await Delay(options.PollInterval, stoppingToken);
             }
             catch (Exception ex)
             {
                 // Never let one bad moment stop this replica's worker (a failing background service stops the host).
-                LogLoopFailed(logger, ex);
+                LeasedWork.LoopFailed(logger, Work, ex);
                 await Delay(options.PollInterval, stoppingToken);
             }
         }
@@ -121,7 +98,7 @@ public sealed partial class IngestionWorker(
     {
         var job = claimed.Job;
         using var activity = RetrievalTelemetry.ActivitySource.StartActivity("ingest video");
-        activity?.SetTag("creatorchat.creator_id", job.CreatorId);
+        activity?.SetTag("creatorchat.creator_id", job.CreatorSlug);
         activity?.SetTag("creatorchat.video_id", job.VideoId);
         activity?.SetTag("creatorchat.job_id", job.Id.ToString());
         var started = Stopwatch.GetTimestamp();
@@ -143,7 +120,7 @@ public sealed partial class IngestionWorker(
             jobCancellation.Cancel();
         }, heartbeatStop.Token);
 
-        LogStarted(logger, job.Id, job.CreatorId, job.VideoId, job.Attempts);
+        LogStarted(logger, job.Id, job.CreatorSlug, job.VideoId, job.Attempts);
         try
         {
             IngestionOutput output;
@@ -161,9 +138,9 @@ public sealed partial class IngestionWorker(
             switch (activation.Outcome)
             {
                 case ActivationOutcome.Activated:
-                    LogSucceeded(logger, job.Id, job.CreatorId, job.VideoId, output.CueCount, output.ChunkCount, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    LogSucceeded(logger, job.Id, job.CreatorSlug, job.VideoId, output.CueCount, output.ChunkCount, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     telemetry.JobFinished("succeeded", Stopwatch.GetElapsedTime(started), output.CueCount);
-                    await notifier.NotifyAsync(job.CreatorId);
+                    await notifier.NotifyAsync(job.CreatorSlug);
                     break;
                 case ActivationOutcome.NotWritten:
                     // The embedding space switched while this job ran (or the active one's model does not run here and the
@@ -177,7 +154,7 @@ public sealed partial class IngestionWorker(
                     telemetry.JobFinished("superseded", Stopwatch.GetElapsedTime(started), 0);
                     break;
                 default:
-                    LogLeaseLost(logger, job.Id);
+                    LeasedWork.LeaseLost(logger, Work, $"job {job.Id}");
                     telemetry.JobFinished("lease_lost", Stopwatch.GetElapsedTime(started), 0);
                     return;
             }
@@ -192,7 +169,7 @@ public sealed partial class IngestionWorker(
         }
         catch (OperationCanceledException) when (leaseLost)
         {
-            LogLeaseLost(logger, job.Id);
+            LeasedWork.LeaseLost(logger, Work, $"job {job.Id}");
             telemetry.JobFinished("lease_lost", Stopwatch.GetElapsedTime(started), 0);
             await Quietly(async () =>
             {
@@ -229,7 +206,7 @@ public sealed partial class IngestionWorker(
 
     private async Task FailAsync(IngestionJob job, string owner, string reason)
     {
-        LogFailed(logger, job.Id, job.CreatorId, job.VideoId, reason);
+        LogFailed(logger, job.Id, job.CreatorSlug, job.VideoId, reason);
         var cleanup = await repository.FailAsync(job.Id, owner, reason, CancellationToken.None);
         if (cleanup is not null)
         {
@@ -265,7 +242,7 @@ public sealed partial class IngestionWorker(
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
             {
                 // The lease is still ours until it expires; the next beat tries again.
-                LogDatabaseUnavailable(logger, ex.Message);
+                LeasedWork.DependencyUnavailable(logger, Work, ex.Message);
             }
         }
     }
@@ -296,7 +273,7 @@ public sealed partial class IngestionWorker(
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
             {
-                LogDatabaseUnavailable(logger, ex.Message);
+                LeasedWork.DependencyUnavailable(logger, Work, ex.Message);
                 await Delay(options.PollInterval, stoppingToken);
             }
         }
@@ -328,11 +305,11 @@ public sealed partial class IngestionWorker(
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
             {
-                LogDatabaseUnavailable(logger, ex.Message);
+                LeasedWork.DependencyUnavailable(logger, Work, ex.Message);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogLoopFailed(logger, ex);
+                LeasedWork.LoopFailed(logger, Work, ex);
             }
 
             await Delay(TimeSpan.FromSeconds(15), stoppingToken);
@@ -352,7 +329,7 @@ public sealed partial class IngestionWorker(
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException)
         {
             // The lease expiry covers it: another attempt will happen.
-            LogDatabaseUnavailable(logger, ex.Message);
+            LeasedWork.DependencyUnavailable(logger, Work, ex.Message);
         }
     }
 
@@ -367,8 +344,6 @@ public sealed partial class IngestionWorker(
         _ => "An unexpected error occurred (" + ex.GetType().Name + ").",
     };
 
-    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
-
     private sealed class ProgressBox
     {
         private float _value;
@@ -378,14 +353,14 @@ public sealed partial class IngestionWorker(
         public void Report(float value) => Volatile.Write(ref _value, Math.Clamp(value, 0f, 1f));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} started: {CreatorId}/{VideoId} (attempt {Attempt})")]
-    private static partial void LogStarted(ILogger logger, Guid jobId, string creatorId, string videoId, int attempt);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} started: {CreatorSlug}/{VideoId} (attempt {Attempt})")]
+    private static partial void LogStarted(ILogger logger, Guid jobId, string creatorSlug, string videoId, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} succeeded: {CreatorId}/{VideoId}, {Cues} cues, {Chunks} chunks in {ElapsedMs:0} ms")]
-    private static partial void LogSucceeded(ILogger logger, Guid jobId, string creatorId, string videoId, int cues, int chunks, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} succeeded: {CreatorSlug}/{VideoId}, {Cues} cues, {Chunks} chunks in {ElapsedMs:0} ms")]
+    private static partial void LogSucceeded(ILogger logger, Guid jobId, string creatorSlug, string videoId, int cues, int chunks, double elapsedMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion job {JobId} failed: {CreatorId}/{VideoId}: {Reason}")]
-    private static partial void LogFailed(ILogger logger, Guid jobId, string creatorId, string videoId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion job {JobId} failed: {CreatorSlug}/{VideoId}: {Reason}")]
+    private static partial void LogFailed(ILogger logger, Guid jobId, string creatorSlug, string videoId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion job {JobId} will be retried in {Delay}: {Reason}")]
     private static partial void LogRetrying(ILogger logger, Exception exception, Guid jobId, TimeSpan delay, string reason);
@@ -393,8 +368,6 @@ public sealed partial class IngestionWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} was superseded (video {VideoId} re-uploaded or deleted); its chunks are discarded")]
     private static partial void LogSuperseded(ILogger logger, Guid jobId, string videoId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion job {JobId} is no longer held by this replica; stopped working on it")]
-    private static partial void LogLeaseLost(ILogger logger, Guid jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} runs again: the active embedding space changed while it ran")]
     private static partial void LogRewrite(ILogger logger, Guid jobId);
@@ -404,10 +377,4 @@ public sealed partial class IngestionWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Forgot {Count} finished ingestion jobs")]
     private static partial void LogPruned(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Ingestion worker loop failed unexpectedly; continuing")]
-    private static partial void LogLoopFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion worker: database unavailable ({Reason}); retrying")]
-    private static partial void LogDatabaseUnavailable(ILogger logger, string reason);
 }

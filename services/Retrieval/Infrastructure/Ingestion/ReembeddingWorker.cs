@@ -1,6 +1,7 @@
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.VectorStores;
 using CreatorChat.Retrieval.Model;
+using CreatorChat.Retrieval.Model.Search;
 using Npgsql;
 
 namespace CreatorChat.Retrieval.Infrastructure.Ingestion;
@@ -25,7 +26,9 @@ public sealed partial class ReembeddingWorker(
     TimeProvider timeProvider,
     ILogger<ReembeddingWorker> logger) : BackgroundService
 {
-    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private const string Work = "Re-embedding";
+
+    private readonly string _owner = LeasedWork.NewOwner();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -46,11 +49,11 @@ public sealed partial class ReembeddingWorker(
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or VectorStoreException)
             {
-                LogUnavailable(logger, ex.Message);
+                LeasedWork.DependencyUnavailable(logger, Work, ex.Message);
             }
             catch (Exception ex)
             {
-                LogFailed(logger, ex);
+                LeasedWork.LoopFailed(logger, Work, ex);
             }
 
             await Task.Delay(options.PollInterval, timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -111,7 +114,7 @@ public sealed partial class ReembeddingWorker(
                     progress = progress with { Done = Math.Min(progress.Total, progress.Done + 1) };
                     if (!await repository.HeartbeatBuildAsync(building.Id, owner, options.LeaseDuration, progress, cancellationToken))
                     {
-                        LogLost(logger, building.ToString());
+                        LeasedWork.LeaseLost(logger, Work, $"the re-embedding into {building}");
                         return SwitchOutcome.Lost;
                     }
                 }
@@ -131,10 +134,10 @@ public sealed partial class ReembeddingWorker(
 
     private async Task CopyAsync(VectorSpace from, VectorSpace to, PendingVideo video, CancellationToken cancellationToken)
     {
-        var chunks = await from.Store.ReadAsync(video.CreatorId, video.VideoId, video.Generation, cancellationToken);
+        var chunks = await from.Store.ReadAsync(video.CreatorSlug, video.VideoId, video.Generation, cancellationToken);
         if (chunks.Count == 0)
         {
-            LogNothingStored(logger, video.CreatorId, video.VideoId, video.Generation);
+            LogNothingStored(logger, video.CreatorSlug, video.VideoId, video.Generation);
         }
 
         var records = new List<VectorRecord>(chunks.Count);
@@ -142,8 +145,8 @@ public sealed partial class ReembeddingWorker(
         {
             var vectors = await to.Embedder!.EmbedAsync(batch.Select(c => IngestionProcessor.EmbeddingText(c.Payload.Title, c.Payload.Text)).ToList(), cancellationToken);
             records.AddRange(batch.Select((chunk, i) => new VectorRecord(
-                VectorRecord.IdFor(video.CreatorId, video.VideoId, video.Generation, chunk.Sequence),
-                video.CreatorId, video.VideoId, video.Generation, chunk.Sequence, vectors[i], chunk.Payload)));
+                VectorRecord.IdFor(video.CreatorSlug, video.VideoId, video.Generation, chunk.Sequence),
+                video.CreatorSlug, video.VideoId, video.Generation, chunk.Sequence, vectors[i], chunk.Payload)));
         }
 
         if (records.Count > 0)
@@ -176,18 +179,10 @@ public sealed partial class ReembeddingWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Re-embedding complete: search now answers from {Building} instead of {Active} ({Copied} videos re-embedded by this replica)")]
     private static partial void LogSwitched(ILogger logger, string building, string active, int copied);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The re-embedding into {Building} is no longer this replica's; stopped")]
-    private static partial void LogLost(ILogger logger, string building);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped the retired vector collection '{Collection}' ({Model}, {Dimensions} dimensions)")]
     private static partial void LogDropped(ILogger logger, string collection, string model, int dimensions);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-embedding: the active collection holds no chunks of {CreatorId}/{VideoId} generation {Generation}; nothing to copy")]
-    private static partial void LogNothingStored(ILogger logger, string creatorId, string videoId, Guid generation);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-embedding: a dependency is unavailable ({Reason}); retrying")]
-    private static partial void LogUnavailable(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Re-embedding pass failed unexpectedly; retrying")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-embedding: the active collection holds no chunks of {CreatorSlug}/{VideoId} generation {Generation}; nothing to copy")]
+    private static partial void LogNothingStored(ILogger logger, string creatorSlug, string videoId, Guid generation);
 }

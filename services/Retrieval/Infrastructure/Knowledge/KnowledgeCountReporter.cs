@@ -5,14 +5,6 @@ using CreatorChat.ServiceDefaults.Http;
 
 namespace CreatorChat.Retrieval.Infrastructure.Knowledge;
 
-public sealed record KnowledgeReportingOptions
-{
-    public bool Enabled { get; init; } = true;
-
-    /// <summary>How often unreported counts are retried when nothing wakes the reporter.</summary>
-    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(30);
-}
-
 /// <summary>
 /// Keeps the creator service's <c>video_count</c> (shown in <c>GET /api/v1/creators</c>) in step with
 /// retrieval: after every change it pushes the creator's counts with their knowledge version to
@@ -61,12 +53,12 @@ public sealed partial class KnowledgeCountReporter(
             try
             {
                 using var response = await client.PutAsJsonAsync(
-                    new Uri($"http://creator/internal/v1/creators/{Uri.EscapeDataString(state.CreatorId)}/knowledge"),
+                    new Uri($"http://creator/internal/v1/creators/{Uri.EscapeDataString(state.CreatorSlug)}/knowledge"),
                     new { video_count = state.VideoCount, chunk_count = state.ChunkCount, knowledge_version = state.Version },
                     cancellationToken);
                 if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
                 {
-                    LogRejected(logger, state.CreatorId, (int)response.StatusCode);
+                    LogRejected(logger, state.CreatorSlug, (int)response.StatusCode);
                     break; // try again later
                 }
             }
@@ -77,7 +69,7 @@ public sealed partial class KnowledgeCountReporter(
             }
 
             // 404: the creator no longer exists there; nothing to keep in step.
-            await repository.MarkReportedAsync(state.CreatorId, state.Version, cancellationToken);
+            await repository.MarkReportedAsync(state.CreatorSlug, state.Version, cancellationToken);
             delivered++;
         }
 
@@ -87,6 +79,6 @@ public sealed partial class KnowledgeCountReporter(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reporting knowledge counts to the creator service failed: {Reason}; will retry")]
     private static partial void LogFailed(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The creator service answered {Status} to the knowledge counts of {CreatorId}; will retry")]
-    private static partial void LogRejected(ILogger logger, string creatorId, int status);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The creator service answered {Status} to the knowledge counts of {CreatorSlug}; will retry")]
+    private static partial void LogRejected(ILogger logger, string creatorSlug, int status);
 }

@@ -36,21 +36,21 @@ public sealed class KnowledgeChangedSignal
 /// </summary>
 public sealed partial class KnowledgeNotifier(IConnectionMultiplexer redis, KnowledgeChangedSignal signal, ILogger<KnowledgeNotifier> logger)
 {
-    public async Task NotifyAsync(string creatorId)
+    public async Task NotifyAsync(string creatorSlug)
     {
         signal.Signal.Set();
         try
         {
             await redis.GetSubscriber()
-                .PublishAsync(KnowledgeChanged.Channel, creatorId)
+                .PublishAsync(KnowledgeChanged.Channel, creatorSlug)
                 .WaitAsync(TimeSpan.FromSeconds(2));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            LogPublishFailed(logger, creatorId, ex.Message);
+            LogPublishFailed(logger, creatorSlug, ex.Message);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the knowledge change of {CreatorId} on Redis: {Reason}")]
-    private static partial void LogPublishFailed(ILogger logger, string creatorId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the knowledge change of {CreatorSlug} on Redis: {Reason}")]
+    private static partial void LogPublishFailed(ILogger logger, string creatorSlug, string reason);
 }

@@ -1,35 +1,16 @@
+// Over 300 lines on purpose: the Postgres writes and the in-memory partitions they keep consistent (versions, revisions, deletions) are one protocol; split, each half would depend on the other's invariants.
 using System.Collections.Concurrent;
 using System.Data;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
-using CreatorChat.Retrieval.Infrastructure.Embeddings;
+using CreatorChat.Retrieval.Model;
+using CreatorChat.Retrieval.Model.Search;
+using CreatorChat.Retrieval.Model.Text;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace CreatorChat.Retrieval.Infrastructure.VectorStores;
-
-public sealed record EmbeddedVectorStoreOptions
-{
-    /// <summary>Collection name; one per embedding space.</summary>
-    public string Collection { get; init; } = "chunks";
-
-    /// <summary>
-    /// Memory for partitions across all creators before the least recently searched are dropped (they load
-    /// again on demand). 400 MB holds about 330,000 chunks of 384 dimensions (about 1.2 KB each: 412 bytes of int8 vector
-    /// and row ids, the rest their BM25 terms, see <see cref="VectorPartition.EstimatedBytes"/>).
-    /// </summary>
-    public long MaxCachedBytes { get; init; } = 400L * 1024 * 1024;
-
-    /// <summary>Candidates re-scored exactly beyond the ones asked for (the in-memory scan is int8-accurate).</summary>
-    public int RescoreMargin { get; init; } = 10;
-
-    /// <summary>Cores one search may use on a large partition.</summary>
-    public int MaxSearchParallelism { get; init; } = Math.Max(1, Math.Min(Environment.ProcessorCount, 4));
-
-    /// <summary>Rows per INSERT statement when upserting.</summary>
-    public int WriteBatchRows { get; init; } = 1000;
-}
 
 /// <summary>
 /// The default vector store: vectors are persisted in Postgres (<c>vector_points</c>, raw float32 in
@@ -118,7 +99,7 @@ public sealed partial class EmbeddedVectorStore(
         _space = null;
     }
 
-    public async Task<IReadOnlyList<StoredChunk>> ReadAsync(string creatorId, string videoId, Guid generation, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredChunk>> ReadAsync(string creatorSlug, string videoId, Guid generation, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var select = new NpgsqlCommand(
@@ -127,7 +108,7 @@ public sealed partial class EmbeddedVectorStore(
             WHERE collection = @collection AND creator_id = @creator AND video_id = @video AND generation = @generation
             ORDER BY seq
             """, connection);
-        AddScope(select, creatorId);
+        AddScope(select, creatorSlug);
         select.Parameters.AddWithValue("video", videoId);
         select.Parameters.AddWithValue("generation", generation);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
@@ -152,7 +133,7 @@ public sealed partial class EmbeddedVectorStore(
             }
         }
 
-        foreach (var creator in records.GroupBy(r => r.CreatorId, StringComparer.Ordinal))
+        foreach (var creator in records.GroupBy(r => r.CreatorSlug, StringComparer.Ordinal))
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -167,7 +148,7 @@ public sealed partial class EmbeddedVectorStore(
     }
 
     private async Task InsertBatchAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string creatorId, long revision, VectorRecord[] batch, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string creatorSlug, long revision, VectorRecord[] batch, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
@@ -181,7 +162,7 @@ public sealed partial class EmbeddedVectorStore(
                 start_seconds = excluded.start_seconds, end_seconds = excluded.end_seconds, text = excluded.text
             """, connection, transaction);
         command.Parameters.AddWithValue("collection", options.Collection);
-        command.Parameters.AddWithValue("creator", creatorId);
+        command.Parameters.AddWithValue("creator", creatorSlug);
         command.Parameters.AddWithValue("revision", revision);
         command.Parameters.AddWithValue("ids", batch.Select(r => r.Id).ToArray());
         command.Parameters.AddWithValue("videos", batch.Select(r => r.VideoId).ToArray());
@@ -202,12 +183,12 @@ public sealed partial class EmbeddedVectorStore(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task DeleteAsync(string creatorId, string videoId, IReadOnlyCollection<Guid>? generations, CancellationToken cancellationToken)
+    public async Task DeleteAsync(string creatorSlug, string videoId, IReadOnlyCollection<Guid>? generations, CancellationToken cancellationToken)
     {
         _ = Space;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var revision = await BumpVersionAsync(connection, transaction, creatorId, create: false, cancellationToken);
+        var revision = await BumpVersionAsync(connection, transaction, creatorSlug, create: false, cancellationToken);
         if (revision is null)
         {
             return; // nothing was ever stored for this creator
@@ -220,7 +201,7 @@ public sealed partial class EmbeddedVectorStore(
               AND (@generations::uuid[] IS NULL OR generation = ANY(@generations))
             """, connection, transaction))
         {
-            AddScope(delete, creatorId);
+            AddScope(delete, creatorSlug);
             delete.Parameters.AddWithValue("video", videoId);
             delete.Parameters.Add(GenerationsParameter(generations));
             await delete.ExecuteNonQueryAsync(cancellationToken);
@@ -232,7 +213,7 @@ public sealed partial class EmbeddedVectorStore(
             VALUES (@collection, @creator, @revision, @video, @generations)
             """, connection, transaction))
         {
-            AddScope(record, creatorId);
+            AddScope(record, creatorSlug);
             record.Parameters.AddWithValue("revision", revision.Value);
             record.Parameters.AddWithValue("video", videoId);
             record.Parameters.Add(GenerationsParameter(generations));
@@ -251,13 +232,13 @@ public sealed partial class EmbeddedVectorStore(
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var version = await ReadVersionAsync(connection, query.CreatorId, cancellationToken);
+        var version = await ReadVersionAsync(connection, query.CreatorSlug, cancellationToken);
         if (version is null)
         {
             return [];
         }
 
-        var partition = await GetPartitionAsync(connection, query.CreatorId, version.Value, cancellationToken);
+        var partition = await GetPartitionAsync(connection, query.CreatorSlug, version.Value, cancellationToken);
         var depth = query.Mode switch
         {
             SearchMode.Semantic => query.Limit,
@@ -322,7 +303,7 @@ public sealed partial class EmbeddedVectorStore(
         }
 
         await using var select = new NpgsqlCommand(PayloadSql, connection);
-        AddScope(select, query.CreatorId);
+        AddScope(select, query.CreatorSlug);
         select.Parameters.AddWithValue("ids", byId.Keys.ToArray());
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -356,25 +337,25 @@ public sealed partial class EmbeddedVectorStore(
     /// <summary>How far an int8 scan score can be from the exact one, with a wide margin (the real error is about 1e-3).</summary>
     private const float ScanTolerance = 0.01f;
 
-    public async Task<long> CountAsync(string creatorId, CancellationToken cancellationToken)
+    public async Task<long> CountAsync(string creatorSlug, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT count(*) FROM vector_points WHERE collection = @collection AND creator_id = @creator", connection);
-        AddScope(command, creatorId);
+        AddScope(command, creatorSlug);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Loads (or refreshes) a creator's partition now, e.g. to warm the cache; returns its size.</summary>
-    public async Task<int> WarmAsync(string creatorId, CancellationToken cancellationToken)
+    public async Task<int> WarmAsync(string creatorSlug, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var version = await ReadVersionAsync(connection, creatorId, cancellationToken);
-        return version is null ? 0 : (await GetPartitionAsync(connection, creatorId, version.Value, cancellationToken)).Count;
+        var version = await ReadVersionAsync(connection, creatorSlug, cancellationToken);
+        return version is null ? 0 : (await GetPartitionAsync(connection, creatorSlug, version.Value, cancellationToken)).Count;
     }
 
-    private async Task<VectorPartition> GetPartitionAsync(NpgsqlConnection connection, string creatorId, long version, CancellationToken cancellationToken)
+    private async Task<VectorPartition> GetPartitionAsync(NpgsqlConnection connection, string creatorSlug, long version, CancellationToken cancellationToken)
     {
-        var holder = _partitions.GetOrAdd(creatorId, _ => new PartitionHolder());
+        var holder = _partitions.GetOrAdd(creatorSlug, _ => new PartitionHolder());
         holder.Touch();
         if (holder.Snapshot is { } current && current.Version == version)
         {
@@ -392,24 +373,24 @@ public sealed partial class EmbeddedVectorStore(
 
             var started = Stopwatch.GetTimestamp();
             var from = snapshot?.Version ?? 0;
-            snapshot = await LoadChangesAsync(connection, creatorId, snapshot ?? VectorPartition.Empty(Space.Dimensions), cancellationToken);
+            snapshot = await LoadChangesAsync(connection, creatorSlug, snapshot ?? VectorPartition.Empty(Space.Dimensions), cancellationToken);
             holder.Snapshot = snapshot;
-            LogRefreshed(logger, creatorId, from, snapshot.Version, snapshot.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            LogRefreshed(logger, creatorSlug, from, snapshot.Version, snapshot.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         finally
         {
             holder.Refresh.Release();
         }
 
-        EvictIfOverBudget(creatorId);
+        EvictIfOverBudget(creatorSlug);
         return holder.Snapshot!;
     }
 
-    private async Task<VectorPartition> LoadChangesAsync(NpgsqlConnection connection, string creatorId, VectorPartition current, CancellationToken cancellationToken)
+    private async Task<VectorPartition> LoadChangesAsync(NpgsqlConnection connection, string creatorSlug, VectorPartition current, CancellationToken cancellationToken)
     {
         // One snapshot of the database for the version, the deletions and the rows, so they agree.
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        var version = await ReadVersionAsync(connection, creatorId, cancellationToken, transaction) ?? 0;
+        var version = await ReadVersionAsync(connection, creatorSlug, cancellationToken, transaction) ?? 0;
         if (version < current.Version)
         {
             current = VectorPartition.Empty(current.Dimensions); // the store was reset underneath us: start over
@@ -424,7 +405,7 @@ public sealed partial class EmbeddedVectorStore(
                 WHERE collection = @collection AND creator_id = @creator AND revision > @from AND revision <= @to
                 ORDER BY revision
                 """, connection, transaction);
-            AddScope(select, creatorId);
+            AddScope(select, creatorSlug);
             select.Parameters.AddWithValue("from", current.Version);
             select.Parameters.AddWithValue("to", version);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
@@ -441,7 +422,7 @@ public sealed partial class EmbeddedVectorStore(
             WHERE collection = @collection AND creator_id = @creator AND revision > @from AND revision <= @to
             """, connection, transaction))
         {
-            AddScope(select, creatorId);
+            AddScope(select, creatorSlug);
             select.Parameters.AddWithValue("from", current.Version);
             select.Parameters.AddWithValue("to", version);
             await using var reader = await select.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
@@ -487,7 +468,7 @@ public sealed partial class EmbeddedVectorStore(
     }
 
     private async Task<long?> BumpVersionAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string creatorId, bool create, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string creatorSlug, bool create, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             create
@@ -498,22 +479,22 @@ public sealed partial class EmbeddedVectorStore(
                   """
                 : "UPDATE vector_partitions SET version = version + 1 WHERE collection = @collection AND creator_id = @creator RETURNING version",
             connection, transaction);
-        AddScope(command, creatorId);
+        AddScope(command, creatorSlug);
         return (long?)await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    private async Task<long?> ReadVersionAsync(NpgsqlConnection connection, string creatorId, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
+    private async Task<long?> ReadVersionAsync(NpgsqlConnection connection, string creatorSlug, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
     {
         await using var command = new NpgsqlCommand(
             "SELECT version FROM vector_partitions WHERE collection = @collection AND creator_id = @creator", connection, transaction);
-        AddScope(command, creatorId);
+        AddScope(command, creatorSlug);
         return (long?)await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    private void AddScope(NpgsqlCommand command, string creatorId)
+    private void AddScope(NpgsqlCommand command, string creatorSlug)
     {
         command.Parameters.AddWithValue("collection", options.Collection);
-        command.Parameters.AddWithValue("creator", creatorId);
+        command.Parameters.AddWithValue("creator", creatorSlug);
     }
 
     private static NpgsqlParameter GenerationsParameter(IReadOnlyCollection<Guid>? generations) =>
@@ -532,9 +513,9 @@ public sealed partial class EmbeddedVectorStore(
         public void Touch() => Interlocked.Exchange(ref _lastUsed, Stopwatch.GetTimestamp());
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Vector partition {CreatorId} refreshed from revision {From} to {To}: {Rows} rows in {ElapsedMs:0.0} ms")]
-    private static partial void LogRefreshed(ILogger logger, string creatorId, long from, long to, int rows, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Vector partition {CreatorSlug} refreshed from revision {From} to {To}: {Rows} rows in {ElapsedMs:0.0} ms")]
+    private static partial void LogRefreshed(ILogger logger, string creatorSlug, long from, long to, int rows, double elapsedMs);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Vector partition {CreatorId} ({Rows} rows) evicted from memory (cache budget)")]
-    private static partial void LogEvicted(ILogger logger, string creatorId, int rows);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Vector partition {CreatorSlug} ({Rows} rows) evicted from memory (cache budget)")]
+    private static partial void LogEvicted(ILogger logger, string creatorSlug, int rows);
 }

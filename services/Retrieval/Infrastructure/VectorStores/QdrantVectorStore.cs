@@ -1,50 +1,15 @@
-using System.Data.Common;
-using System.Globalization;
+// Over 300 lines on purpose: each IVectorStore operation is one Qdrant request with its JSON body; the shared wire helpers are already in QdrantJson.cs.
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using CreatorChat.Retrieval.Infrastructure.Embeddings;
+using CreatorChat.Retrieval.Model;
 using CreatorChat.Retrieval.Model.Search;
+using CreatorChat.Retrieval.Model.Text;
 using CreatorChat.ServiceDefaults.Http;
 
+using static CreatorChat.Retrieval.Infrastructure.VectorStores.QdrantJson;
+
 namespace CreatorChat.Retrieval.Infrastructure.VectorStores;
-
-/// <summary><c>ConnectionStrings__qdrant_http</c>: <c>Endpoint=http://qdrant:6333;Key=…</c> (the key is sent as the <c>api-key</c> header).</summary>
-public sealed record QdrantConnection(Uri Endpoint, string? Key)
-{
-    public const string Name = "qdrant_http";
-
-    public static QdrantConnection Parse(string connectionString)
-    {
-        var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        var endpoint = builder.TryGetValue("Endpoint", out var e) ? Convert.ToString(e, CultureInfo.InvariantCulture) : null;
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new InvalidOperationException("ConnectionStrings:qdrant_http needs Endpoint=<absolute http(s) URL of Qdrant's REST port>.");
-        }
-
-        var key = builder.TryGetValue("Key", out var k) ? Convert.ToString(k, CultureInfo.InvariantCulture) : null;
-        return new QdrantConnection(uri, string.IsNullOrEmpty(key) ? null : key);
-    }
-
-    public void Configure(HttpClient client)
-    {
-        client.BaseAddress = new Uri(Endpoint.ToString().TrimEnd('/') + "/");
-        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (Key is not null)
-        {
-            client.DefaultRequestHeaders.Add("api-key", Key);
-        }
-    }
-}
-
-public sealed record QdrantVectorStoreOptions
-{
-    public string Collection { get; init; } = "creatorchat_chunks";
-
-    /// <summary>Points per upsert request.</summary>
-    public int UpsertBatch { get; init; } = 256;
-}
 
 /// <summary>
 /// Qdrant over its REST API. One collection for all creators, a named dense vector (cosine distance) and a
@@ -192,7 +157,7 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
     }
 
     /// <summary>Scrolls the video's points of one generation (payload only), page by page; sorted by sequence here.</summary>
-    public async Task<IReadOnlyList<StoredChunk>> ReadAsync(string creatorId, string videoId, Guid generation, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredChunk>> ReadAsync(string creatorSlug, string videoId, Guid generation, CancellationToken cancellationToken)
     {
         var chunks = new List<StoredChunk>();
         string? offset = null;
@@ -202,7 +167,7 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
             {
                 w.WriteStartObject("filter");
                 w.WriteStartArray("must");
-                MatchValue(w, "creator_id", creatorId);
+                MatchValue(w, "creator_id", creatorSlug);
                 MatchValue(w, "video_id", videoId);
                 MatchValue(w, "generation", generation.ToString("D"));
                 w.WriteEndArray();
@@ -230,13 +195,6 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
         return chunks.OrderBy(c => c.Sequence).ToList();
     }
 
-    private static ChunkPayload ReadPayload(JsonElement payload) => new(
-        payload.GetProperty("title").GetString()!,
-        payload.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString() : null,
-        payload.GetProperty("start_seconds").GetDouble(),
-        payload.GetProperty("end_seconds").GetDouble(),
-        payload.GetProperty("text").GetString()!);
-
     public async Task UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken)
     {
         var space = Space;
@@ -263,7 +221,7 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
 
                     w.WriteEndObject();
                     w.WriteStartObject("payload");
-                    w.WriteString("creator_id", record.CreatorId);
+                    w.WriteString("creator_id", record.CreatorSlug);
                     w.WriteString("video_id", record.VideoId);
                     w.WriteString("generation", record.Generation.ToString("D"));
                     w.WriteNumber("seq", record.Sequence);
@@ -290,7 +248,7 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
         }
     }
 
-    public async Task DeleteAsync(string creatorId, string videoId, IReadOnlyCollection<Guid>? generations, CancellationToken cancellationToken)
+    public async Task DeleteAsync(string creatorSlug, string videoId, IReadOnlyCollection<Guid>? generations, CancellationToken cancellationToken)
     {
         _ = Space;
         if (generations is { Count: 0 })
@@ -302,7 +260,7 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
         {
             w.WriteStartObject("filter");
             w.WriteStartArray("must");
-            MatchValue(w, "creator_id", creatorId);
+            MatchValue(w, "creator_id", creatorSlug);
             MatchValue(w, "video_id", videoId);
             if (generations is not null)
             {
@@ -448,142 +406,19 @@ public sealed class QdrantVectorStore(HttpClient http, QdrantVectorStoreOptions 
             .OrderByDescending(m => m.Score).ThenByDescending(m => m.Similarity).ThenBy(m => m.Id).Take(query.Limit).ToList();
     }
 
-    private static void WriteFilter(Utf8JsonWriter w, VectorQuery query)
-    {
-        w.WriteStartObject("filter");
-        w.WriteStartArray("must");
-        MatchValue(w, "creator_id", query.CreatorId);
-        if (query.Generations is not null)
-        {
-            MatchAny(w, "generation", query.Generations);
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }
-
-    /// <summary>The points of one query response (<c>{"points": [...]}</c>), scores divided by <paramref name="scale"/>.</summary>
-    private static List<VectorMatch> ReadMatches(JsonElement result, ReadOnlySpan<float> query, float scale)
-    {
-        var matches = new List<VectorMatch>();
-        foreach (var point in result.GetProperty("points").EnumerateArray())
-        {
-            var payload = point.GetProperty("payload");
-            matches.Add(new VectorMatch(
-                Guid.Parse(point.GetProperty("id").GetString()!),
-                payload.GetProperty("video_id").GetString()!,
-                Guid.Parse(payload.GetProperty("generation").GetString()!),
-                payload.GetProperty("seq").GetInt32(),
-                ReadPayload(payload),
-                point.GetProperty("score").GetSingle() / scale)
-            {
-                Similarity = Similarity(query, point),
-            });
-        }
-
-        return matches;
-    }
-
-    public async Task<long> CountAsync(string creatorId, CancellationToken cancellationToken)
+    public async Task<long> CountAsync(string creatorSlug, CancellationToken cancellationToken)
     {
         var body = Json(w =>
         {
             w.WriteStartObject("filter");
             w.WriteStartArray("must");
-            MatchValue(w, "creator_id", creatorId);
+            MatchValue(w, "creator_id", creatorSlug);
             w.WriteEndArray();
             w.WriteEndObject();
             w.WriteBoolean("exact", true);
         });
         using var response = await SendAsync(HttpMethod.Post, $"{CollectionPath}/points/count", body, cancellationToken);
         return response.RootElement.GetProperty("result").GetProperty("count").GetInt64();
-    }
-
-    private static float Similarity(ReadOnlySpan<float> query, JsonElement point)
-    {
-        if (!point.TryGetProperty("vector", out var vectors) || vectors.ValueKind != JsonValueKind.Object || !vectors.TryGetProperty(DenseVector, out var dense))
-        {
-            return 0;
-        }
-
-        var vector = new float[dense.GetArrayLength()];
-        var i = 0;
-        foreach (var value in dense.EnumerateArray())
-        {
-            vector[i++] = value.GetSingle();
-        }
-
-        return vector.Length == query.Length ? System.Numerics.Tensors.TensorPrimitives.Dot(query, vector) : 0;
-    }
-
-    private static void WriteDense(Utf8JsonWriter w, string name, ReadOnlySpan<float> vector)
-    {
-        w.WriteStartArray(name);
-        foreach (var value in vector)
-        {
-            w.WriteNumberValue(value);
-        }
-
-        w.WriteEndArray();
-    }
-
-    private static void WriteSparse(Utf8JsonWriter w, string name, SparseVector vector)
-    {
-        w.WriteStartObject(name);
-        w.WriteStartArray("indices");
-        foreach (var index in vector.Indices)
-        {
-            w.WriteNumberValue(index);
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("values");
-        foreach (var value in vector.Values)
-        {
-            w.WriteNumberValue(value);
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }
-
-    private static void MatchValue(Utf8JsonWriter w, string key, string value)
-    {
-        w.WriteStartObject();
-        w.WriteString("key", key);
-        w.WriteStartObject("match");
-        w.WriteString("value", value);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
-
-    private static void MatchAny(Utf8JsonWriter w, string key, IEnumerable<Guid> values)
-    {
-        w.WriteStartObject();
-        w.WriteString("key", key);
-        w.WriteStartObject("match");
-        w.WriteStartArray("any");
-        foreach (var value in values.Distinct())
-        {
-            w.WriteStringValue(value.ToString("D"));
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
-
-    private static byte[] Json(Action<Utf8JsonWriter> write)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
     }
 
     private async Task<JsonDocument> SendAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken)

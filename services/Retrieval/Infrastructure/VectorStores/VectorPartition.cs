@@ -1,17 +1,9 @@
+// Over 300 lines on purpose: the SIMD scans and the block maintenance work on the same private int8 block layout, which must stay encapsulated in one type.
 using System.Collections.Immutable;
-using CreatorChat.Retrieval.Infrastructure.Embeddings;
+using CreatorChat.Retrieval.Model.Search;
+using CreatorChat.Retrieval.Model.Text;
 
 namespace CreatorChat.Retrieval.Infrastructure.VectorStores;
-
-/// <summary>A row to add to a <see cref="VectorPartition"/>.</summary>
-/// <param name="Terms">The passage's BM25 terms (<see cref="Bm25.Passage"/>); none when the row has no text to match.</param>
-public readonly record struct PartitionRow(Guid Id, string VideoId, Guid Generation, ReadOnlyMemory<float> Vector, SparseVector? Terms = null);
-
-/// <summary>
-/// "Remove the rows of <see cref="VideoId"/> whose generation is one of <see cref="Generations"/>" (all of
-/// the video's rows when null), as recorded by a store deletion.
-/// </summary>
-public readonly record struct PartitionDeletion(string VideoId, IReadOnlyCollection<Guid>? Generations);
 
 /// <summary>
 /// One creator's vectors in memory, immutable: searches run on a snapshot without locks while a

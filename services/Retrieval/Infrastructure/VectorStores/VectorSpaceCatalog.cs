@@ -2,52 +2,13 @@ using System.Collections.Concurrent;
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.Embeddings;
 using CreatorChat.Retrieval.Model;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CreatorChat.Retrieval.Infrastructure.VectorStores;
-
-/// <summary>One embedding space as this replica uses it: its collection, and the model that embeds for it (null when it cannot run here).</summary>
-public sealed record VectorSpace(long Id, string Collection, EmbeddingSpace Space, IVectorStore Store, Embedder? Embedder)
-{
-    public override string ToString() => $"{Space} in '{Collection}'";
-}
-
-/// <summary>
-/// What search and ingestion use right now: the <see cref="Active"/> space (search answers from it), and while a
-/// re-embedding runs the <see cref="Building"/> one with its <see cref="Progress"/>. Ingestion writes every space
-/// whose model runs here (<see cref="Writable"/>), so new uploads are in both when the switch comes.
-/// </summary>
-public sealed record VectorSpaceState(VectorSpace Active, VectorSpace? Building, ReembeddingProgress? Progress)
-{
-    public IEnumerable<VectorSpace> Live => Building is null ? [Active] : [Active, Building];
-
-    public IEnumerable<VectorSpace> Writable => Live.Where(s => s.Embedder is not null);
-}
-
-public sealed record ReembeddingOptions
-{
-    /// <summary>Run the re-embedding job in this replica when one is due (one replica at a time holds it).</summary>
-    public bool Enabled { get; init; } = true;
-
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How long the job stays this replica's without a heartbeat (one per video); then another replica resumes it.</summary>
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>Videos read per round of the job.</summary>
-    public int BatchVideos { get; init; } = 50;
-
-    /// <summary>How long a replaced collection is kept after the switch, for searches that still use it (replicas re-read the spaces every <see cref="RefreshInterval"/>).</summary>
-    public TimeSpan RetireDelay { get; init; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>How stale this replica's view of which space is active may be.</summary>
-    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
-}
 
 /// <summary>
 /// The embedding spaces (vector collections) from <c>embedding_spaces</c>, each with its store ready and its model.
 /// On first use it registers the configured model: if it is not the active space's, a new space is started and the
-/// <see cref="Ingestion.ReembeddingWorker"/> fills it; search keeps answering from the active one until the switch.
+/// re-embedding worker (<c>ReembeddingWorker</c>) fills it; search keeps answering from the active one until the switch.
 /// Re-read every <see cref="ReembeddingOptions.RefreshInterval"/>, so every replica follows a switch within that time.
 /// Failures (the store or the database not up yet) are retried on the next use.
 /// </summary>
@@ -184,37 +145,4 @@ public sealed partial class VectorSpaceCatalog(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No embedding model for {Space} runs in this replica: its searches rank by BM25 alone, and uploads wait for the re-embedding to finish")]
     private static partial void LogNoModel(ILogger logger, string space);
-}
-
-/// <summary>Ready when the vector store is usable; Degraded (still ready) with how far while a re-embedding runs.</summary>
-public sealed class VectorSpaceHealthCheck(VectorSpaceCatalog catalog) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        VectorSpaceState state;
-        try
-        {
-            state = await catalog.GetAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return HealthCheckResult.Unhealthy("The vector store is not usable.", ex);
-        }
-
-        if (state.Building is { } building)
-        {
-            var progress = state.Progress ?? new ReembeddingProgress(0, 0);
-            return HealthCheckResult.Degraded(
-                $"Re-embedding stored passages into {building.Space}: {progress.Done} of {progress.Total} videos; search answers from {state.Active.Space} until then.",
-                data: new Dictionary<string, object>
-                {
-                    ["active"] = state.Active.Space.ToString(),
-                    ["building"] = building.Space.ToString(),
-                    ["videos_done"] = progress.Done,
-                    ["videos_total"] = progress.Total,
-                });
-        }
-
-        return HealthCheckResult.Healthy($"Search answers from {state.Active.Space}.");
-    }
 }

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: one tolerant parser for SRT, WebVTT and plain text whose formats share block recovery, timestamps, issue reporting and the removal of rolling-caption repeats.
 using System.Globalization;
 using System.Text.RegularExpressions;
 

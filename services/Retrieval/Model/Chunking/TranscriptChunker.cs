@@ -3,32 +3,6 @@ using CreatorChat.Retrieval.Model.Captions;
 
 namespace CreatorChat.Retrieval.Model.Chunking;
 
-/// <summary>A passage of a video: a few whole sentences and the seconds they span.</summary>
-public sealed record TranscriptChunk(int Sequence, double StartSeconds, double EndSeconds, string Text);
-
-public sealed record ChunkingOptions
-{
-    /// <summary>A chunk stops growing once it reaches this many characters (about 100 spoken words, 40 seconds).</summary>
-    public int TargetChars { get; init; } = 600;
-
-    /// <summary>No chunk is longer than this; longer sentences are cut at word boundaries.</summary>
-    public int MaxChars { get; init; } = 1000;
-
-    /// <summary>A last chunk shorter than this joins the one before it when they fit together.</summary>
-    public int MinChars { get; init; } = 150;
-
-    /// <summary>The last sentence of a chunk is repeated at the start of the next when it is at most this long.</summary>
-    public int MaxOverlapChars { get; init; } = 200;
-
-    /// <summary>Captions without punctuation (automatic subtitles) get a sentence break after this many words at a cue end.</summary>
-    public int SoftSentenceWords { get; init; } = 40;
-
-    /// <summary>A pause at least this long between cues ends a sentence.</summary>
-    public double PauseSeconds { get; init; } = 2.0;
-
-    public static ChunkingOptions Default { get; } = new();
-}
-
 /// <summary>
 /// Merges caption cues into chunks of a few sentences. Cue boundaries rarely match sentence
 /// boundaries, so cues are first turned into a stream of words, each placed in time by its position

@@ -1,5 +1,4 @@
-using CreatorChat.Retrieval.Infrastructure.Embeddings;
-using CreatorChat.Retrieval.Infrastructure.VectorStores;
+using CreatorChat.Retrieval.Model.Text;
 
 namespace CreatorChat.Retrieval.Model.Search;
 
