@@ -5,14 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace CreatorChat.Chat.Llm;
 
-public sealed class OfflineModelOptions
-{
-    public const string Section = "Chat:OfflineModel";
-
-    /// <summary>A pause between streamed tokens (demos that want to see typing). Zero by default: fast and deterministic.</summary>
-    public TimeSpan TokenDelay { get; set; } = TimeSpan.Zero;
-}
-
 /// <summary>
 /// The built-in model: no download, no network. It reads the system prompt the pipeline built (the
 /// creator's identity and the numbered passages), composes a first-person answer from the passages'

@@ -68,7 +68,7 @@ public sealed partial class ChatPipeline(
         var creator = lookup.Creator!;
         var question = request.Message.Trim();
         var questionKey = TextAnalysis.NormalizeQuestion(question);
-        var historyLimit = Math.Max(0, options.Value.HistoryMessages);
+        var historyLimit = options.Value.HistoryMessages;
         if (!request.Persist)
         {
             var context = ConversationContext.Select(request.History ?? [], question, historyLimit);
@@ -185,7 +185,7 @@ public sealed partial class ChatPipeline(
             try
             {
                 search = await retrieval.SearchAsync(slug, ConversationContext.SearchQuery(turn.Context, turn.Question),
-                    Math.Clamp(settings.PassageCount, 1, 20), settings.MinScore, cancellationToken);
+                    settings.PassageCount, settings.MinScore, cancellationToken);
                 searchActivity?.SetTag("creatorchat.passages", search.Passages.Count);
             }
             catch (RetrievalUnavailableException ex)

@@ -81,7 +81,7 @@ public sealed class OpenAiModelTests(InfrastructureFixture infrastructure) : IAs
     public async Task The_adapter_also_answers_without_streaming()
     {
         using var http = new HttpClient();
-        var client = ChatModelExtensions.OpenAIChatModel(LlmConnection.Parse($"Endpoint={_chat.Model.Url}v1;Key=k;Model=fake-gpt"), http, TimeSpan.FromSeconds(5));
+        var client = OpenAiCompatibleModel.Create(LlmConnection.Parse($"Endpoint={_chat.Model.Url}v1;Key=k;Model=fake-gpt"), http, TimeSpan.FromSeconds(5));
         var response = await client.GetResponseAsync([new ChatMessage(ChatRole.System, "[2] \"T\" (0:00–0:01)\nThe passage sentence. More."), new ChatMessage(ChatRole.User, "q")]);
 
         Assert.Equal("As I showed: The passage sentence. [2] And something I never said [7].", response.Text);
