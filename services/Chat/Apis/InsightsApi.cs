@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CreatorChat.Chat.Infrastructure;
+using CreatorChat.Chat.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -27,12 +28,6 @@ public static class InsightsApi
             .RequireAuthorization();
         return app;
     }
-
-    public sealed record QuestionView(string Question, long Count, DateTimeOffset LastAskedAt, double? BestScore);
-
-    public sealed record InsightsView(
-        string CreatorId, DateTimeOffset Since, long Questions, long Answered, long NotCovered, long RetrievalUnavailable,
-        long ThumbsUp, long ThumbsDown, IReadOnlyList<QuestionView> TopQuestions, IReadOnlyList<QuestionView> UnansweredQuestions);
 
     public static async Task<Results<Ok<InsightsView>, ValidationProblem, ProblemHttpResult>> GetInsights(
         string slug, ClaimsPrincipal user, CreatorDirectory creators, ConversationStore store, IOptions<ChatServiceOptions> options,

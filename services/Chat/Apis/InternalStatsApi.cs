@@ -1,4 +1,5 @@
 using CreatorChat.Chat.Infrastructure;
+using CreatorChat.Chat.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -7,9 +8,6 @@ namespace CreatorChat.Chat.Apis;
 /// <summary>For the gateway's admin stats: platform-wide numbers, whichever replica answers.</summary>
 public static class InternalStatsApi
 {
-    public sealed record StatsView(
-        long Conversations, [property: System.Text.Json.Serialization.JsonPropertyName("messages_24h")] long Messages24h, double CacheHitRate, long ActiveStreams);
-
     public static IEndpointRouteBuilder MapInternalStatsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/internal/v1/stats", GetStats).ExcludeFromDescription().RequireAuthorization(PlatformPolicies.Service);

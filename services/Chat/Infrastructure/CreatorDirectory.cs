@@ -7,19 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace CreatorChat.Chat.Infrastructure;
 
-public enum LookupStatus
-{
-    Found,
-    NotFound,
-    Unavailable,
-}
-
-public sealed record CreatorLookup(LookupStatus Status, CreatorProfile? Creator)
-{
-    public static readonly CreatorLookup NotFound = new(LookupStatus.NotFound, null);
-    public static readonly CreatorLookup Unavailable = new(LookupStatus.Unavailable, null);
-}
-
 /// <summary>
 /// Creators as the creator service knows them (persona included). Answers are remembered for a short
 /// while (<see cref="ChatServiceOptions.CreatorCacheDuration"/>): every chat turn needs the persona, and a

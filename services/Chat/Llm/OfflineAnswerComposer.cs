@@ -1,70 +1,26 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using CreatorChat.Chat.Pipeline;
+using CreatorChat.Chat.Model;
+using CreatorChat.Chat.Text;
 
 namespace CreatorChat.Chat.Llm;
 
 /// <summary>
-/// The offline model's mind: reads the prompt the pipeline built (the same one an LLM reads) and
-/// composes a first-person answer from the most relevant sentences of the numbered passages, each
-/// group followed by its passage marker. Deterministic: the same prompt gives the same answer.
+/// The offline model's mind: given what the pipeline's prompt says as data (the creator and the
+/// numbered passages an LLM reads), composes a first-person answer from the most relevant sentences
+/// of the passages, each group followed by its passage marker. Deterministic: the same prompt gives
+/// the same answer.
 /// </summary>
 public static partial class OfflineAnswerComposer
 {
     public const int MaxSentences = 4;
     public const int MaxWords = 120;
 
-    /// <summary>A passage as the prompt shows it.</summary>
-    public sealed record PromptPassage(int Number, string Title, string Start, string Text);
-
-    /// <summary>What the offline model understands of a system prompt.</summary>
-    public sealed record PromptContext(string? CreatorName, string? Specialty, IReadOnlyList<PromptPassage> Passages);
-
-    [GeneratedRegex("""^\[(\d{1,3})\] "(.*)" \(([0-9:]+)–([0-9:]+)\)$""", RegexOptions.CultureInvariant)]
-    private static partial Regex PassageHeader();
-
     [GeneratedRegex(@"\[[^\]]*\]|\([^)]*\b(?:music|applause|laugh\w*|inaudible|whoosh\w*|chuckles?|sighs?|silence|upbeat|logo)\b[^)]*\)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Annotations();
 
     private static readonly string[] Fillers =
         ["so, ", "so ", "and so ", "and ", "but ", "now, ", "now ", "well, ", "okay, ", "okay so ", "ok, ", "ok so ", "um, ", "uh, ", "alright, ", "all right, ", "yeah, "];
-
-    public static PromptContext ReadPrompt(string systemPrompt)
-    {
-        string? name = null;
-        string? specialty = null;
-        var passages = new List<PromptPassage>();
-        var lines = systemPrompt.Split('\n');
-        if (lines.Length > 0 && lines[0].StartsWith(PromptFormat.IdentityPrefix, StringComparison.Ordinal))
-        {
-            var identity = lines[0][PromptFormat.IdentityPrefix.Length..];
-            var end = identity.IndexOf(". You are chatting", StringComparison.Ordinal);
-            identity = end >= 0 ? identity[..end] : identity;
-            var at = identity.IndexOf(", " + PromptFormat.SpecialtyPrefix, StringComparison.Ordinal);
-            name = at >= 0 ? identity[..at] : identity;
-            specialty = at >= 0 ? identity[(at + 2 + PromptFormat.SpecialtyPrefix.Length)..] : null;
-        }
-
-        var inPassages = false;
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (!inPassages)
-            {
-                inPassages = lines[i] == PromptFormat.PassagesHeader;
-                continue;
-            }
-
-            var header = PassageHeader().Match(lines[i]);
-            if (header.Success && i + 1 < lines.Length)
-            {
-                passages.Add(new PromptPassage(int.Parse(header.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture),
-                    header.Groups[2].Value, header.Groups[3].Value, lines[i + 1]));
-                i++;
-            }
-        }
-
-        return new PromptContext(name, specialty, passages);
-    }
 
     /// <param name="previousQuestion">
     /// The fan's previous question when the prompt carries the conversation (a follow-up such as

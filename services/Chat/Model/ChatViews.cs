@@ -1,6 +1,4 @@
 using System.Text.Json;
-using CreatorChat.Chat.Infrastructure;
-using CreatorChat.Chat.Pipeline;
 
 namespace CreatorChat.Chat.Model;
 
@@ -47,3 +45,8 @@ public sealed record MessageView(
 }
 
 public sealed record FeedbackRequest(int? Rating, string? Comment);
+
+/// <summary>The server-sent events of <c>POST /api/v1/chat</c> that are records (<c>done</c>, <c>error</c>).</summary>
+public sealed record DoneEvent(Guid? ConversationId, Guid MessageId, bool Cached, bool Degraded, UsageView? Usage, string Status);
+
+public sealed record ErrorEvent(string Detail, Guid? ConversationId);

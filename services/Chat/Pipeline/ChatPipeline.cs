@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using CreatorChat.Chat.Infrastructure;
 using CreatorChat.Chat.Llm;
 using CreatorChat.Chat.Model;
+using CreatorChat.Chat.Text;
 using CreatorChat.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;

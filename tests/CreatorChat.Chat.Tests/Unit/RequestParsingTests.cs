@@ -52,11 +52,11 @@ public sealed class RequestParsingTests
         Assert.Contains("4000", errors["message"][0]);
     }
 
-    private static (OpenAiApi.CompletionRequest? Request, Dictionary<string, string[]> Errors) ParseCompletion(string json)
+    private static (CompletionRequest? Request, Dictionary<string, string[]> Errors) ParseCompletion(string json)
     {
         var errors = new Dictionary<string, string[]>();
         using var document = JsonDocument.Parse(json);
-        return (OpenAiApi.CompletionRequest.Parse(document.RootElement, errors), errors);
+        return (OpenAiRequestParser.Parse(document.RootElement, errors), errors);
     }
 
     [Fact]
