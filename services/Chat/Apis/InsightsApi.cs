@@ -30,7 +30,7 @@ public static class InsightsApi
     }
 
     public static async Task<Results<Ok<InsightsView>, ValidationProblem, ProblemHttpResult>> GetInsights(
-        string slug, ClaimsPrincipal user, CreatorDirectory creators, ConversationStore store, IOptions<ChatServiceOptions> options,
+        string slug, ClaimsPrincipal user, CreatorDirectory creators, InsightsQueries insights, IOptions<ChatServiceOptions> options,
         TimeProvider timeProvider, CancellationToken cancellationToken, int? days = null, int? limit = null)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -63,7 +63,7 @@ public static class InsightsApi
         }
 
         var since = timeProvider.GetUtcNow().AddDays(-(days ?? DefaultDays));
-        var (totals, top, unanswered) = await store.InsightsAsync(creator.Slug, since, limit ?? DefaultLimit, options.Value.LowConfidenceScore, cancellationToken);
+        var (totals, top, unanswered) = await insights.InsightsAsync(creator.Slug, since, limit ?? DefaultLimit, options.Value.LowConfidenceScore, cancellationToken);
         return TypedResults.Ok(new InsightsView(
             creator.Slug, since, totals.Questions, totals.Answered, totals.NotCovered, totals.RetrievalUnavailable, totals.ThumbsUp, totals.ThumbsDown,
             top.Select(ToView).ToList(), unanswered.Select(ToView).ToList()));

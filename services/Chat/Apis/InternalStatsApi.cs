@@ -19,9 +19,9 @@ public static class InternalStatsApi
     /// (from the stored messages, so it covers every replica); <c>active_streams</c> adds up the
     /// answers in progress on every live replica.
     /// </remarks>
-    public static async Task<Ok<StatsView>> GetStats(ConversationStore store, ActiveStreams streams, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static async Task<Ok<StatsView>> GetStats(InsightsQueries insights, ActiveStreams streams, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var stats = await store.StatsAsync(timeProvider.GetUtcNow().AddHours(-24), cancellationToken);
+        var stats = await insights.StatsAsync(timeProvider.GetUtcNow().AddHours(-24), cancellationToken);
         var active = await streams.CountAllAsync();
         return TypedResults.Ok(new StatsView(stats.Conversations, stats.Messages24h, Math.Round(stats.CacheHitRate ?? 0, 4), active));
     }

@@ -79,6 +79,7 @@ public static class Extensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WriteBatcher>());
         builder.Services.AddSingleton<DatabaseBreaker>();
         builder.Services.AddSingleton<ConversationStore>();
+        builder.Services.AddSingleton<InsightsQueries>();
         builder.Services.AddSingleton<ChatPipeline>();
         builder.Services.AddHostedService<KnowledgeChangeListener>();
         builder.Services.AddHostedService<ActiveStreamsReporter>();
