@@ -183,7 +183,7 @@ internal sealed class ChatSocketSession(
         await Task.Yield(); // let the receive loop go back to listening (for stop) at once
         try
         {
-            var request = new TurnRequest(_userId!.Value, input.CreatorId, input.Message, input.ConversationId, ChatSocketApi.Transport, Persist: true);
+            var request = new TurnRequest(_userId!.Value, input.CreatorSlug, input.Message, input.ConversationId, ChatSocketApi.Transport, Persist: true);
             var (turn, problem) = await pipeline.PrepareAsync(request, cancellation.Token);
             if (problem is not null)
             {

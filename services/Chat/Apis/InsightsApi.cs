@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using CreatorChat.Chat.Infrastructure;
 using CreatorChat.Chat.Model;
+using CreatorChat.ServiceDefaults.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace CreatorChat.Chat.Apis;
@@ -30,7 +32,7 @@ public static class InsightsApi
     }
 
     public static async Task<Results<Ok<InsightsView>, ValidationProblem, ProblemHttpResult>> GetInsights(
-        string slug, ClaimsPrincipal user, CreatorDirectory creators, InsightsQueries insights, IOptions<ChatServiceOptions> options,
+        [FromRoute(Name = "slug")] string creatorSlug, ClaimsPrincipal user, CreatorDirectory creators, InsightsQueries insights, IOptions<ChatServiceOptions> options,
         TimeProvider timeProvider, CancellationToken cancellationToken, int? days = null, int? limit = null)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -49,7 +51,7 @@ public static class InsightsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var lookup = await creators.FindAsync(slug, cancellationToken);
+        var lookup = CreatorSlug.IsValid(creatorSlug) ? await creators.FindAsync(creatorSlug, cancellationToken) : CreatorLookup.NotFound;
         if (lookup.Status == LookupStatus.Unavailable)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Creator unavailable",
@@ -59,7 +61,7 @@ public static class InsightsApi
         // Not the owner (nor an admin) looks exactly like an unknown creator.
         if (lookup.Creator is not { } creator || !user.CanManage(creator.OwnerId))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Creator not found", detail: $"No creator '{slug}'.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Creator not found", detail: $"No creator '{creatorSlug}'.");
         }
 
         var since = timeProvider.GetUtcNow().AddDays(-(days ?? DefaultDays));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CreatorChat.Chat.Infrastructure;
 using CreatorChat.Chat.Model;
 using CreatorChat.Chat.Pipeline;
+using CreatorChat.ServiceDefaults.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Mvc;
 
@@ -38,13 +39,13 @@ public static class OpenAiApi
             : TypedResults.Ok(new OpenAiModelList("list", active.Select(ToModel).ToList()));
     }
 
-    public static async Task<IResult> GetModel(string id, CreatorDirectory creators, CancellationToken cancellationToken)
+    public static async Task<IResult> GetModel([FromRoute(Name = "id")] string creatorSlug, CreatorDirectory creators, CancellationToken cancellationToken)
     {
-        var lookup = await creators.FindAsync(id, cancellationToken);
+        var lookup = CreatorSlug.IsValid(creatorSlug) ? await creators.FindAsync(creatorSlug, cancellationToken) : CreatorLookup.NotFound;
         return lookup.Status switch
         {
             LookupStatus.Found => TypedResults.Ok(ToModel(lookup.Creator!)),
-            LookupStatus.NotFound => Error(StatusCodes.Status404NotFound, $"The model '{id}' does not exist.", "invalid_request_error", "model", "model_not_found"),
+            LookupStatus.NotFound => Error(StatusCodes.Status404NotFound, $"The model '{creatorSlug}' does not exist.", "invalid_request_error", "model", "model_not_found"),
             _ => Error(StatusCodes.Status503ServiceUnavailable, "The creator cannot be loaded right now.", "server_error", null, "service_unavailable"),
         };
     }
@@ -63,13 +64,13 @@ public static class OpenAiApi
             return Error(StatusCodes.Status400BadRequest, $"{field}: {messages[0]}", "invalid_request_error", field, "invalid_request", errors);
         }
 
-        var turnRequest = new TurnRequest(user.GetUserId()!.Value, request.Model, request.Question, null, Transport, Persist: false,
+        var turnRequest = new TurnRequest(user.GetUserId()!.Value, request.CreatorSlug, request.Question, null, Transport, Persist: false,
             request.History, request.MaxTokens);
         var (turn, problem) = await pipeline.PrepareAsync(turnRequest, context.RequestAborted);
         if (problem is not null)
         {
             return problem.Status == StatusCodes.Status404NotFound
-                ? Error(StatusCodes.Status404NotFound, $"The model '{request.Model}' does not exist.", "invalid_request_error", "model", "model_not_found")
+                ? Error(StatusCodes.Status404NotFound, $"The model '{request.CreatorSlug}' does not exist.", "invalid_request_error", "model", "model_not_found")
                 : Error(problem.Status, problem.Detail, "server_error", null, "service_unavailable");
         }
 
@@ -77,7 +78,7 @@ public static class OpenAiApi
         var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
         if (request.Stream)
         {
-            var sink = new OpenAiStream(context.Response, id, created, request.Model, request.IncludeUsage);
+            var sink = new OpenAiStream(context.Response, id, created, request.CreatorSlug, request.IncludeUsage);
             await pipeline.GenerateAsync(turn, sink, context.RequestAborted);
             return TypedResults.Empty;
         }
@@ -89,7 +90,7 @@ public static class OpenAiApi
         }
 
         return TypedResults.Ok(new OpenAiCompletion(
-            id, "chat.completion", created, request.Model,
+            id, "chat.completion", created, request.CreatorSlug,
             [new OpenAiChoice(0, new OpenAiAssistantMessage("assistant", result.Text, null), null, result.FinishReason)],
             OpenAiUsage.From(result.Usage), null, result.Citations.Select(CitationView.From).ToList(), result.Cached));
     }

@@ -69,18 +69,19 @@ public static class Extensions
             client.Timeout = Timeout.InfiniteTimeSpan;
         });
 
-        builder.Services.AddSingleton<ChatMetrics>();
-        builder.Services.AddSingleton<CreatorDirectory>();
-        builder.Services.AddSingleton<RetrievalClient>();
-        builder.Services.AddSingleton<KnowledgeVersions>();
-        builder.Services.AddSingleton<AnswerCache>();
-        builder.Services.AddSingleton<ActiveStreams>();
-        builder.Services.AddSingleton<WriteBatcher>();
+        builder.Services
+            .AddSingleton<ChatMetrics>()
+            .AddSingleton<CreatorDirectory>()
+            .AddSingleton<RetrievalClient>()
+            .AddSingleton<KnowledgeVersions>()
+            .AddSingleton<AnswerCache>()
+            .AddSingleton<ActiveStreams>()
+            .AddSingleton<WriteBatcher>()
+            .AddSingleton<DatabaseBreaker>()
+            .AddSingleton<ConversationStore>()
+            .AddSingleton<InsightsQueries>()
+            .AddSingleton<ChatPipeline>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WriteBatcher>());
-        builder.Services.AddSingleton<DatabaseBreaker>();
-        builder.Services.AddSingleton<ConversationStore>();
-        builder.Services.AddSingleton<InsightsQueries>();
-        builder.Services.AddSingleton<ChatPipeline>();
         builder.Services.AddHostedService<KnowledgeChangeListener>();
         builder.Services.AddHostedService<ActiveStreamsReporter>();
     }

@@ -43,11 +43,11 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
             $"""
             WITH conversation AS (
                 UPDATE conversations SET updated_at = @Now
-                WHERE id = @ConversationId AND user_id = @UserId AND creator_id = @CreatorId
+                WHERE id = @ConversationId AND user_id = @UserId AND creator_id = @CreatorSlug
                 RETURNING id
             )
             INSERT INTO messages (id, conversation_id, creator_id, role, content, status, question_key, created_at)
-            SELECT @MessageId, conversation.id, @CreatorId, 'user', @Content, 'complete', @QuestionKey, @Now FROM conversation
+            SELECT @MessageId, conversation.id, @CreatorSlug, 'user', @Content, 'complete', @QuestionKey, @Now FROM conversation
             ON CONFLICT (id) DO NOTHING
             RETURNING id;
 
@@ -59,7 +59,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
             ORDER BY created_at DESC, id DESC
             LIMIT @HistoryLimit;
             """,
-            new { ConversationId = conversationId, UserId = userId, CreatorId = creatorSlug, Now = now, MessageId = messageId, Content = question, QuestionKey = questionKey, HistoryLimit = historyLimit },
+            new { ConversationId = conversationId, UserId = userId, CreatorSlug = creatorSlug, Now = now, MessageId = messageId, Content = question, QuestionKey = questionKey, HistoryLimit = historyLimit },
             cancellationToken: cancellationToken));
         var inserted = (await results.ReadAsync<Guid>()).Any();
         var owner = await results.ReadSingleOrDefaultAsync<string>();
@@ -76,7 +76,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
 
     public Task SaveAnswerAsync(AnswerRecord answer, CancellationToken cancellationToken) =>
         breaker.RunAsync(token => writes.WriteAsync(null, new MessageRowWrite(
-            answer.Id, answer.ConversationId, answer.CreatorId, MessageRoles.Assistant, answer.Content,
+            answer.Id, answer.ConversationId, answer.CreatorSlug, MessageRoles.Assistant, answer.Content,
             JsonSerializer.Serialize(answer.Citations, Microsoft.Extensions.Hosting.ApiJson.Options),
             answer.Usage is null ? null : JsonSerializer.Serialize(answer.Usage, Microsoft.Extensions.Hosting.ApiJson.Options),
             answer.Status, answer.Cached, answer.LatencyMs, answer.ReplyTo, null, answer.Outcome,
@@ -92,15 +92,15 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ConversationRow>(new CommandDefinition(
             """
-            SELECT id AS Id, creator_id AS CreatorId, title AS Title, created_at AS CreatedAt, updated_at AS UpdatedAt
+            SELECT id AS Id, creator_id AS CreatorSlug, title AS Title, created_at AS CreatedAt, updated_at AS UpdatedAt
             FROM conversations
             WHERE user_id = @UserId
-              AND (@CreatorId::text IS NULL OR creator_id = @CreatorId)
+              AND (@CreatorSlug::text IS NULL OR creator_id = @CreatorSlug)
               AND (@AfterAt::timestamptz IS NULL OR (updated_at, id) < (@AfterAt, @AfterId))
             ORDER BY updated_at DESC, id DESC
             LIMIT @Limit
             """,
-            new { UserId = userId, CreatorId = creatorSlug, AfterAt = after?.UpdatedAt, AfterId = after?.Id ?? Guid.Empty, Limit = limit },
+            new { UserId = userId, CreatorSlug = creatorSlug, AfterAt = after?.UpdatedAt, AfterId = after?.Id ?? Guid.Empty, Limit = limit },
             cancellationToken: cancellationToken));
         return rows.AsList();
     }

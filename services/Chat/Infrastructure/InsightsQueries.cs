@@ -23,13 +23,13 @@ public sealed class InsightsQueries(NpgsqlDataSource dataSource)
                    count(*) FILTER (WHERE a.feedback_rating = 1) AS ThumbsUp,
                    count(*) FILTER (WHERE a.feedback_rating = -1) AS ThumbsDown
             FROM messages q
-            LEFT JOIN messages a ON a.reply_to = q.id AND a.creator_id = @CreatorId AND a.created_at >= @Since
-            WHERE q.creator_id = @CreatorId AND q.role = 'user' AND q.created_at >= @Since;
+            LEFT JOIN messages a ON a.reply_to = q.id AND a.creator_id = @CreatorSlug AND a.created_at >= @Since
+            WHERE q.creator_id = @CreatorSlug AND q.role = 'user' AND q.created_at >= @Since;
 
             SELECT question_key AS QuestionKey, (array_agg(content ORDER BY created_at DESC))[1] AS Example,
                    count(*) AS Count, max(created_at) AS LastAskedAt, NULL::double precision AS BestScore
             FROM messages
-            WHERE creator_id = @CreatorId AND role = 'user' AND created_at >= @Since AND question_key <> ''
+            WHERE creator_id = @CreatorSlug AND role = 'user' AND created_at >= @Since AND question_key <> ''
             GROUP BY question_key
             ORDER BY count(*) DESC, max(created_at) DESC
             LIMIT @Limit;
@@ -37,15 +37,15 @@ public sealed class InsightsQueries(NpgsqlDataSource dataSource)
             SELECT q.question_key AS QuestionKey, (array_agg(q.content ORDER BY q.created_at DESC))[1] AS Example,
                    count(*) AS Count, max(q.created_at) AS LastAskedAt, max(a.top_score)::double precision AS BestScore
             FROM messages q
-            JOIN messages a ON a.reply_to = q.id AND a.creator_id = @CreatorId AND a.created_at >= @Since
-            WHERE q.creator_id = @CreatorId AND q.role = 'user' AND q.created_at >= @Since AND q.question_key <> ''
+            JOIN messages a ON a.reply_to = q.id AND a.creator_id = @CreatorSlug AND a.created_at >= @Since
+            WHERE q.creator_id = @CreatorSlug AND q.role = 'user' AND q.created_at >= @Since AND q.question_key <> ''
               AND a.status = 'complete'
               AND (a.outcome = 'not_covered' OR (a.outcome = 'answered' AND a.top_score < @LowScore))
             GROUP BY q.question_key
             ORDER BY count(*) DESC, max(q.created_at) DESC
             LIMIT @Limit;
             """,
-            new { CreatorId = creatorSlug, Since = since, Limit = limit, LowScore = lowConfidenceScore },
+            new { CreatorSlug = creatorSlug, Since = since, Limit = limit, LowScore = lowConfidenceScore },
             cancellationToken: cancellationToken));
         var totals = await results.ReadSingleAsync<InsightTotals>();
         var top = (await results.ReadAsync<QuestionStat>()).AsList();

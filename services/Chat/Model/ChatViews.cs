@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace CreatorChat.Chat.Model;
 
@@ -22,9 +23,9 @@ public sealed record ChatResponseView(
             UsageView.From(result.Usage), result.Status, result.Degraded);
 }
 
-public sealed record ConversationView(Guid Id, string CreatorId, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record ConversationView(Guid Id, [property: JsonPropertyName("creator_id")] string CreatorSlug, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    public static ConversationView From(ConversationRow row) => new(row.Id, row.CreatorId, row.Title, row.CreatedAt, row.UpdatedAt);
+    public static ConversationView From(ConversationRow row) => new(row.Id, row.CreatorSlug, row.Title, row.CreatedAt, row.UpdatedAt);
 }
 
 public sealed record ConversationPage(IReadOnlyList<ConversationView> Items, string? NextCursor);

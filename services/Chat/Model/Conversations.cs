@@ -16,7 +16,7 @@ public sealed record TurnStart(TurnStartStatus Status, Guid ConversationId, Guid
 
 /// <summary>An answer as it is stored, whatever happened to it (complete, stopped or failed).</summary>
 public sealed record AnswerRecord(
-    Guid Id, Guid ConversationId, string CreatorId, Guid ReplyTo, string Content, IReadOnlyList<Citation> Citations,
+    Guid Id, Guid ConversationId, string CreatorSlug, Guid ReplyTo, string Content, IReadOnlyList<Citation> Citations,
     TokenUsage? Usage, string Status, bool Cached, int LatencyMs, string? Outcome, double? TopScore, string Model, DateTimeOffset CreatedAt,
     bool Degraded = false);
 
@@ -25,7 +25,7 @@ public sealed record TokenUsage(long? InputTokens, long? OutputTokens, long? Tot
 public sealed record ConversationRow
 {
     public Guid Id { get; init; }
-    public string CreatorId { get; init; } = "";
+    public string CreatorSlug { get; init; } = "";
     public string Title { get; init; } = "";
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }

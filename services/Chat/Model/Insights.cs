@@ -31,7 +31,7 @@ public sealed record ChatStats
 public sealed record QuestionView(string Question, long Count, DateTimeOffset LastAskedAt, double? BestScore);
 
 public sealed record InsightsView(
-    string CreatorId, DateTimeOffset Since, long Questions, long Answered, long NotCovered, long RetrievalUnavailable,
+    [property: JsonPropertyName("creator_id")] string CreatorSlug, DateTimeOffset Since, long Questions, long Answered, long NotCovered, long RetrievalUnavailable,
     long ThumbsUp, long ThumbsDown, IReadOnlyList<QuestionView> TopQuestions, IReadOnlyList<QuestionView> UnansweredQuestions);
 
 /// <summary>The gateway's admin stats (<c>/internal/v1/stats</c>).</summary>

@@ -23,7 +23,7 @@ public sealed record OpenAiUsage(long PromptTokens, long CompletionTokens, long 
 }
 
 /// <summary>A validated <c>/v1/chat/completions</c> request.</summary>
-public sealed record CompletionRequest(string Model, string Question, IReadOnlyList<HistoryTurn> History, bool Stream, bool IncludeUsage, int? MaxTokens);
+public sealed record CompletionRequest(string CreatorSlug, string Question, IReadOnlyList<HistoryTurn> History, bool Stream, bool IncludeUsage, int? MaxTokens);
 
 public sealed record OpenAiChunk(
     string Id, string Object, long Created, string Model, IReadOnlyList<OpenAiChunkChoice> Choices, OpenAiUsage? Usage,

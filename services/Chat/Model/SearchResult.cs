@@ -7,7 +7,7 @@ public sealed record SearchResult(string KnowledgeVersion, IReadOnlyList<Passage
 
 /// <summary>The retrieval service's internal search and knowledge API, as chat sends and reads it.</summary>
 public sealed record RetrievalSearchRequest(
-    string CreatorId, string Query, int K,
+    [property: System.Text.Json.Serialization.JsonPropertyName("creator_id")] string CreatorSlug, string Query, int K,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double? MinScore);
 
 public sealed record RetrievalSearchResponse(JsonElement KnowledgeVersion, List<RetrievalSearchHit>? Results, double? Confidence);

@@ -156,21 +156,21 @@ public sealed partial class ChatPipeline(
     private async Task<TurnResult> AnswerAsync(PreparedTurn turn, ITurnSink sink, TurnState state, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var slug = turn.Creator.Slug;
+        var creatorSlug = turn.Creator.Slug;
         var cacheable = turn.Request.MaxOutputTokens is null;
         var contextKey = ConversationContext.CacheKey(turn.Context);
         var persona = PersonaFingerprint(turn.Creator);
 
         if (cacheable)
         {
-            var version = await knowledge.GetAsync(slug, cancellationToken);
+            var version = await knowledge.GetAsync(creatorSlug, cancellationToken);
             if (version is null)
             {
                 metrics.CacheLookup("skipped");
             }
             else
             {
-                var (_, hit) = await cache.GetAsync(AnswerCache.Key(slug, version, _modelId, persona, turn.QuestionKey, contextKey));
+                var (_, hit) = await cache.GetAsync(AnswerCache.Key(creatorSlug, version, _modelId, persona, turn.QuestionKey, contextKey));
                 if (hit is not null)
                 {
                     return await ServeAsync(turn, sink, state, hit.Text, hit.Citations, hit.Outcome, hit.TopScore, cached: true, usage: null, hit.Model, cancellationToken);
@@ -183,7 +183,7 @@ public sealed partial class ChatPipeline(
         {
             try
             {
-                search = await retrieval.SearchAsync(slug, ConversationContext.SearchQuery(turn.Context, turn.Question),
+                search = await retrieval.SearchAsync(creatorSlug, ConversationContext.SearchQuery(turn.Context, turn.Question),
                     settings.PassageCount, settings.MinScore, cancellationToken);
                 searchActivity?.SetTag("creatorchat.passages", search.Passages.Count);
             }
@@ -214,7 +214,7 @@ public sealed partial class ChatPipeline(
         var text = tracker.Text;
         if (failure is not null)
         {
-            LogModelFailed(failure, slug, failure.GetType().Name);
+            LogModelFailed(failure, creatorSlug, failure.GetType().Name);
             var failed = new TurnResult(turn.ConversationId, turn.AnswerId, text, citations, false, usage, MessageStatuses.Failed,
                 null, _modelId, turn.Request.Persist ? ModelUnavailableDetail : ModelUnavailableStatelessDetail);
             await SaveAsync(turn, state, failed);
@@ -233,7 +233,7 @@ public sealed partial class ChatPipeline(
         await sink.CompleteAsync(result, cancellationToken);
         if (cacheable)
         {
-            await cache.SetAsync(AnswerCache.Key(slug, search.KnowledgeVersion, _modelId, persona, turn.QuestionKey, contextKey),
+            await cache.SetAsync(AnswerCache.Key(creatorSlug, search.KnowledgeVersion, _modelId, persona, turn.QuestionKey, contextKey),
                 new CachedAnswer(text, citations, outcome, topScore, _modelId));
         }
 
