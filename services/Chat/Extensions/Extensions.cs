@@ -11,9 +11,6 @@ namespace CreatorChat.Chat.Extensions;
 
 public static class Extensions
 {
-    public const string LlmConnectionName = "llm";
-    public const string LlmHttpClient = "llm";
-
     /// <summary>
     /// Everything chat runs on besides the defaults: token validation, <c>chatdb</c> (tuned, with its
     /// migrations), the Redis answer cache, the answer pipeline and what it talks to, the chat model,
@@ -94,17 +91,17 @@ public static class Extensions
     /// </summary>
     private static void AddChatModel(this IHostApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString(LlmConnectionName);
+        var connectionString = builder.Configuration.GetConnectionString(LlmConnection.ConnectionName);
         ChatClientBuilder model;
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
             var connection = LlmConnection.Parse(connectionString);
-            builder.Services.AddHttpClient(LlmHttpClient, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            builder.Services.AddHttpClient(LlmConnection.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-                .WithResilienceOptions(LlmHttpClient);
+                .WithResilienceOptions(LlmConnection.HttpClientName);
             model = builder.Services.AddChatClient(sp => OpenAiCompatibleModel.Create(
                 connection,
-                sp.GetRequiredService<IHttpClientFactory>().CreateClient(LlmHttpClient),
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(LlmConnection.HttpClientName),
                 sp.GetRequiredService<IOptions<ChatModelOptions>>().Value.IdleTimeout));
         }
         else
