@@ -7,10 +7,11 @@ using Microsoft.Extensions.Options;
 namespace CreatorChat.Chat.Llm;
 
 /// <summary>
-/// The built-in model: no download, no network. It reads what the pipeline's system prompt says (the
-/// creator's identity and the numbered passages) from the data riding on it (<see cref="PromptContextContent"/>), composes a first-person answer from the passages'
-/// most relevant sentences with their markers (see <see cref="OfflineAnswerComposer"/>), and streams
-/// it word by word. Token counts are estimates (about four characters a token).
+/// The built-in model: no download, no network. It takes what the pipeline's system prompt says (the
+/// creator's identity and the numbered passages) from the data riding on it
+/// (<see cref="PromptContextContent"/>), composes a first-person answer from the passages' most
+/// relevant sentences with their markers (see <see cref="OfflineAnswerComposer"/>), and streams it
+/// word by word. Token counts are estimates (about four characters a token).
 /// </summary>
 public sealed partial class OfflineChatClient(IOptions<OfflineModelOptions> options, TimeProvider timeProvider) : IChatClient
 {

@@ -14,7 +14,8 @@ namespace CreatorChat.Chat.Pipeline;
 /// <remarks>
 /// Passages are written one header line and one text line each, with all white space collapsed, so
 /// nothing inside a transcript (or a title) can forge another passage or a new instruction block.
-/// The offline model gets the same creator and passages as data (<see cref="PromptContextContent"/>), never by parsing this text.
+/// The offline model gets the same creator and passages as data (<see cref="PromptContextContent"/>),
+/// never by parsing this text.
 /// </remarks>
 public static class PromptBuilder
 {
