@@ -42,7 +42,7 @@ public static class ChatApi
         }
 
         var streaming = WantsEventStream(context.Request);
-        var request = new TurnRequest(user.GetUserId()!.Value, input.CreatorId, input.Message, input.ConversationId,
+        var request = new TurnRequest(user.GetUserId()!.Value, input.CreatorSlug, input.Message, input.ConversationId,
             streaming ? SseTransport : Transport, Persist: true, TurnId: TurnIdentity.From(context.Request));
         var (turn, problem) = await pipeline.PrepareAsync(request, context.RequestAborted);
         if (problem is not null)

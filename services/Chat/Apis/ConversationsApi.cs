@@ -7,6 +7,7 @@ using CreatorChat.Chat.Model;
 using CreatorChat.ServiceDefaults.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CreatorChat.Chat.Apis;
 
@@ -28,7 +29,7 @@ public static class ConversationsApi
 
     public static async Task<Results<Ok<ConversationPage>, ValidationProblem>> ListConversations(
         ClaimsPrincipal user, ConversationStore store, CancellationToken cancellationToken,
-        string? cursor = null, int? limit = null, string? creatorId = null)
+        string? cursor = null, int? limit = null, [FromQuery(Name = "creatorId")] string? creatorSlug = null)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var size = limit ?? DefaultPageSize;
@@ -47,7 +48,7 @@ public static class ConversationsApi
             }
         }
 
-        if (creatorId is not null && !CreatorSlug.IsValid(creatorId))
+        if (creatorSlug is not null && !CreatorSlug.IsValid(creatorSlug))
         {
             errors["creator_id"] = ["Not a creator slug."];
         }
@@ -57,7 +58,7 @@ public static class ConversationsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var rows = await store.ListConversationsAsync(user.GetUserId()!.Value, creatorId, after, size + 1, cancellationToken);
+        var rows = await store.ListConversationsAsync(user.GetUserId()!.Value, creatorSlug, after, size + 1, cancellationToken);
         var page = rows.Take(size).Select(ConversationView.From).ToList();
         var next = rows.Count > size ? EncodeCursor(rows[size - 1].UpdatedAt, rows[size - 1].Id) : null;
         return TypedResults.Ok(new ConversationPage(page, next));

@@ -1,7 +1,10 @@
 using System.Security.Claims;
 using CreatorChat.Chat.Infrastructure;
+using CreatorChat.Chat.Model;
+using CreatorChat.ServiceDefaults.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace CreatorChat.Chat.Apis;
@@ -28,14 +31,8 @@ public static class InsightsApi
         return app;
     }
 
-    public sealed record QuestionView(string Question, long Count, DateTimeOffset LastAskedAt, double? BestScore);
-
-    public sealed record InsightsView(
-        string CreatorId, DateTimeOffset Since, long Questions, long Answered, long NotCovered, long RetrievalUnavailable,
-        long ThumbsUp, long ThumbsDown, IReadOnlyList<QuestionView> TopQuestions, IReadOnlyList<QuestionView> UnansweredQuestions);
-
     public static async Task<Results<Ok<InsightsView>, ValidationProblem, ProblemHttpResult>> GetInsights(
-        string slug, ClaimsPrincipal user, CreatorDirectory creators, ConversationStore store, IOptions<ChatServiceOptions> options,
+        [FromRoute(Name = "slug")] string creatorSlug, ClaimsPrincipal user, CreatorDirectory creators, InsightsQueries insights, IOptions<ChatServiceOptions> options,
         TimeProvider timeProvider, CancellationToken cancellationToken, int? days = null, int? limit = null)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -54,7 +51,7 @@ public static class InsightsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var lookup = await creators.FindAsync(slug, cancellationToken);
+        var lookup = CreatorSlug.IsValid(creatorSlug) ? await creators.FindAsync(creatorSlug, cancellationToken) : CreatorLookup.NotFound;
         if (lookup.Status == LookupStatus.Unavailable)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Creator unavailable",
@@ -64,11 +61,11 @@ public static class InsightsApi
         // Not the owner (nor an admin) looks exactly like an unknown creator.
         if (lookup.Creator is not { } creator || !user.CanManage(creator.OwnerId))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Creator not found", detail: $"No creator '{slug}'.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Creator not found", detail: $"No creator '{creatorSlug}'.");
         }
 
         var since = timeProvider.GetUtcNow().AddDays(-(days ?? DefaultDays));
-        var (totals, top, unanswered) = await store.InsightsAsync(creator.Slug, since, limit ?? DefaultLimit, options.Value.LowConfidenceScore, cancellationToken);
+        var (totals, top, unanswered) = await insights.InsightsAsync(creator.Slug, since, limit ?? DefaultLimit, options.Value.LowConfidenceScore, cancellationToken);
         return TypedResults.Ok(new InsightsView(
             creator.Slug, since, totals.Questions, totals.Answered, totals.NotCovered, totals.RetrievalUnavailable, totals.ThumbsUp, totals.ThumbsDown,
             top.Select(ToView).ToList(), unanswered.Select(ToView).ToList()));

@@ -55,8 +55,4 @@ public sealed class ServerSentEventsSink(HttpResponse response) : ITurnSink
         _events.Write("error", new ErrorEvent(result.ErrorDetail ?? "The answer failed.", result.ConversationId), ApiJson.Options);
         await _events.FlushAsync(cancellationToken);
     }
-
-    private sealed record DoneEvent(Guid? ConversationId, Guid MessageId, bool Cached, bool Degraded, UsageView? Usage, string Status);
-
-    private sealed record ErrorEvent(string Detail, Guid? ConversationId);
 }

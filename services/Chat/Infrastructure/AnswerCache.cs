@@ -7,16 +7,6 @@ using StackExchange.Redis;
 
 namespace CreatorChat.Chat.Infrastructure;
 
-/// <summary>An answer as the cache keeps it: everything a fan saw, nothing about who asked.</summary>
-public sealed record CachedAnswer(string Text, IReadOnlyList<Citation> Citations, string Outcome, double? TopScore, string Model);
-
-public enum CacheResult
-{
-    Hit,
-    Miss,
-    Unavailable,
-}
-
 /// <summary>
 /// Answers in Redis under <c>chat:answer:{creator}:{knowledge version}:{digest}</c>. The digest
 /// covers everything that shapes an answer besides the passages — the normalised question, the

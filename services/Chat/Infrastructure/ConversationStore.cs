@@ -5,77 +5,6 @@ using Npgsql;
 
 namespace CreatorChat.Chat.Infrastructure;
 
-public enum TurnStartStatus
-{
-    Started,
-    ConversationNotFound,
-    WrongCreator,
-}
-
-/// <summary>
-/// The fan's question, saved before any answer is generated. <see cref="Saved"/> completes when it is
-/// committed: for a new conversation the write is under way (the answer pipeline may search
-/// meanwhile, and waits for it before the first word); for an existing one it is already done.
-/// </summary>
-public sealed record TurnStart(TurnStartStatus Status, Guid ConversationId, Guid UserMessageId, IReadOnlyList<HistoryTurn> History, Task Saved);
-
-/// <summary>An answer as it is stored, whatever happened to it (complete, stopped or failed).</summary>
-public sealed record AnswerRecord(
-    Guid Id, Guid ConversationId, string CreatorId, Guid ReplyTo, string Content, IReadOnlyList<Citation> Citations,
-    TokenUsage? Usage, string Status, bool Cached, int LatencyMs, string? Outcome, double? TopScore, string Model, DateTimeOffset CreatedAt,
-    bool Degraded = false);
-
-public sealed record TokenUsage(long? InputTokens, long? OutputTokens, long? TotalTokens);
-
-public sealed record ConversationRow
-{
-    public Guid Id { get; init; }
-    public string CreatorId { get; init; } = "";
-    public string Title { get; init; } = "";
-    public DateTimeOffset CreatedAt { get; init; }
-    public DateTimeOffset UpdatedAt { get; init; }
-}
-
-public sealed record MessageRow
-{
-    public Guid Id { get; init; }
-    public string Role { get; init; } = "";
-    public string Content { get; init; } = "";
-    public string Citations { get; init; } = "[]";
-    public string Status { get; init; } = "";
-    public bool Degraded { get; init; }
-    public DateTimeOffset CreatedAt { get; init; }
-    public short? FeedbackRating { get; init; }
-    public string? FeedbackComment { get; init; }
-    public DateTimeOffset? FeedbackAt { get; init; }
-}
-
-public sealed record QuestionStat
-{
-    public string QuestionKey { get; init; } = "";
-    public string Example { get; init; } = "";
-    public long Count { get; init; }
-    public DateTimeOffset LastAskedAt { get; init; }
-    public double? BestScore { get; init; }
-}
-
-public sealed record InsightTotals
-{
-    public long Questions { get; init; }
-    public long Answered { get; init; }
-    public long NotCovered { get; init; }
-    public long RetrievalUnavailable { get; init; }
-    public long ThumbsUp { get; init; }
-    public long ThumbsDown { get; init; }
-}
-
-public sealed record ChatStats
-{
-    public long Conversations { get; init; }
-    public long Messages24h { get; init; }
-    public double? CacheHitRate { get; init; }
-}
-
 /// <summary>Conversations and messages in <c>chatdb</c>. Every read and write is scoped to its user.</summary>
 public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher writes, DatabaseBreaker breaker)
 {
@@ -114,11 +43,11 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
             $"""
             WITH conversation AS (
                 UPDATE conversations SET updated_at = @Now
-                WHERE id = @ConversationId AND user_id = @UserId AND creator_id = @CreatorId
+                WHERE id = @ConversationId AND user_id = @UserId AND creator_id = @CreatorSlug
                 RETURNING id
             )
             INSERT INTO messages (id, conversation_id, creator_id, role, content, status, question_key, created_at)
-            SELECT @MessageId, conversation.id, @CreatorId, 'user', @Content, 'complete', @QuestionKey, @Now FROM conversation
+            SELECT @MessageId, conversation.id, @CreatorSlug, 'user', @Content, 'complete', @QuestionKey, @Now FROM conversation
             ON CONFLICT (id) DO NOTHING
             RETURNING id;
 
@@ -130,7 +59,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
             ORDER BY created_at DESC, id DESC
             LIMIT @HistoryLimit;
             """,
-            new { ConversationId = conversationId, UserId = userId, CreatorId = creatorSlug, Now = now, MessageId = messageId, Content = question, QuestionKey = questionKey, HistoryLimit = historyLimit },
+            new { ConversationId = conversationId, UserId = userId, CreatorSlug = creatorSlug, Now = now, MessageId = messageId, Content = question, QuestionKey = questionKey, HistoryLimit = historyLimit },
             cancellationToken: cancellationToken));
         var inserted = (await results.ReadAsync<Guid>()).Any();
         var owner = await results.ReadSingleOrDefaultAsync<string>();
@@ -147,7 +76,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
 
     public Task SaveAnswerAsync(AnswerRecord answer, CancellationToken cancellationToken) =>
         breaker.RunAsync(token => writes.WriteAsync(null, new MessageRowWrite(
-            answer.Id, answer.ConversationId, answer.CreatorId, MessageRoles.Assistant, answer.Content,
+            answer.Id, answer.ConversationId, answer.CreatorSlug, MessageRoles.Assistant, answer.Content,
             JsonSerializer.Serialize(answer.Citations, Microsoft.Extensions.Hosting.ApiJson.Options),
             answer.Usage is null ? null : JsonSerializer.Serialize(answer.Usage, Microsoft.Extensions.Hosting.ApiJson.Options),
             answer.Status, answer.Cached, answer.LatencyMs, answer.ReplyTo, null, answer.Outcome,
@@ -163,15 +92,15 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ConversationRow>(new CommandDefinition(
             """
-            SELECT id AS Id, creator_id AS CreatorId, title AS Title, created_at AS CreatedAt, updated_at AS UpdatedAt
+            SELECT id AS Id, creator_id AS CreatorSlug, title AS Title, created_at AS CreatedAt, updated_at AS UpdatedAt
             FROM conversations
             WHERE user_id = @UserId
-              AND (@CreatorId::text IS NULL OR creator_id = @CreatorId)
+              AND (@CreatorSlug::text IS NULL OR creator_id = @CreatorSlug)
               AND (@AfterAt::timestamptz IS NULL OR (updated_at, id) < (@AfterAt, @AfterId))
             ORDER BY updated_at DESC, id DESC
             LIMIT @Limit
             """,
-            new { UserId = userId, CreatorId = creatorSlug, AfterAt = after?.UpdatedAt, AfterId = after?.Id ?? Guid.Empty, Limit = limit },
+            new { UserId = userId, CreatorSlug = creatorSlug, AfterAt = after?.UpdatedAt, AfterId = after?.Id ?? Guid.Empty, Limit = limit },
             cancellationToken: cancellationToken));
         return rows.AsList();
     }
@@ -240,62 +169,5 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, WriteBatcher 
             """,
             new { MessageId = messageId, UserId = userId, Rating = rating, Comment = comment, Now = now },
             cancellationToken: cancellationToken));
-    }
-
-    public async Task<(InsightTotals Totals, IReadOnlyList<QuestionStat> Top, IReadOnlyList<QuestionStat> Unanswered)> InsightsAsync(
-        string creatorSlug, DateTimeOffset since, int limit, double lowConfidenceScore, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            """
-            SELECT count(*) FILTER (WHERE q.role = 'user') AS Questions,
-                   count(*) FILTER (WHERE a.outcome = 'answered') AS Answered,
-                   count(*) FILTER (WHERE a.outcome = 'not_covered') AS NotCovered,
-                   count(*) FILTER (WHERE a.outcome = 'retrieval_unavailable') AS RetrievalUnavailable,
-                   count(*) FILTER (WHERE a.feedback_rating = 1) AS ThumbsUp,
-                   count(*) FILTER (WHERE a.feedback_rating = -1) AS ThumbsDown
-            FROM messages q
-            LEFT JOIN messages a ON a.reply_to = q.id AND a.creator_id = @CreatorId AND a.created_at >= @Since
-            WHERE q.creator_id = @CreatorId AND q.role = 'user' AND q.created_at >= @Since;
-
-            SELECT question_key AS QuestionKey, (array_agg(content ORDER BY created_at DESC))[1] AS Example,
-                   count(*) AS Count, max(created_at) AS LastAskedAt, NULL::double precision AS BestScore
-            FROM messages
-            WHERE creator_id = @CreatorId AND role = 'user' AND created_at >= @Since AND question_key <> ''
-            GROUP BY question_key
-            ORDER BY count(*) DESC, max(created_at) DESC
-            LIMIT @Limit;
-
-            SELECT q.question_key AS QuestionKey, (array_agg(q.content ORDER BY q.created_at DESC))[1] AS Example,
-                   count(*) AS Count, max(q.created_at) AS LastAskedAt, max(a.top_score)::double precision AS BestScore
-            FROM messages q
-            JOIN messages a ON a.reply_to = q.id AND a.creator_id = @CreatorId AND a.created_at >= @Since
-            WHERE q.creator_id = @CreatorId AND q.role = 'user' AND q.created_at >= @Since AND q.question_key <> ''
-              AND a.status = 'complete'
-              AND (a.outcome = 'not_covered' OR (a.outcome = 'answered' AND a.top_score < @LowScore))
-            GROUP BY q.question_key
-            ORDER BY count(*) DESC, max(q.created_at) DESC
-            LIMIT @Limit;
-            """,
-            new { CreatorId = creatorSlug, Since = since, Limit = limit, LowScore = lowConfidenceScore },
-            cancellationToken: cancellationToken));
-        var totals = await results.ReadSingleAsync<InsightTotals>();
-        var top = (await results.ReadAsync<QuestionStat>()).AsList();
-        var unanswered = (await results.ReadAsync<QuestionStat>()).AsList();
-        return (totals, top, unanswered);
-    }
-
-    public async Task<ChatStats> StatsAsync(DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleAsync<ChatStats>(new CommandDefinition(
-            """
-            SELECT (SELECT count(*) FROM conversations) AS Conversations,
-                   (SELECT count(*) FROM messages WHERE created_at >= @Since) AS Messages24h,
-                   (SELECT avg(CASE WHEN cached THEN 1.0 ELSE 0.0 END)::double precision FROM messages
-                    WHERE role = 'assistant' AND created_at >= @Since AND status = 'complete'
-                      AND outcome IN ('answered', 'not_covered')) AS CacheHitRate
-            """,
-            new { Since = since }, cancellationToken: cancellationToken));
     }
 }

@@ -2,23 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using CreatorChat.Chat.Model;
 using CreatorChat.ServiceDefaults.Http;
-using CreatorChat.ServiceDefaults.Model;
 using Microsoft.Extensions.Options;
 
 namespace CreatorChat.Chat.Infrastructure;
-
-public enum LookupStatus
-{
-    Found,
-    NotFound,
-    Unavailable,
-}
-
-public sealed record CreatorLookup(LookupStatus Status, CreatorProfile? Creator)
-{
-    public static readonly CreatorLookup NotFound = new(LookupStatus.NotFound, null);
-    public static readonly CreatorLookup Unavailable = new(LookupStatus.Unavailable, null);
-}
 
 /// <summary>
 /// Creators as the creator service knows them (persona included). Answers are remembered for a short
@@ -33,23 +19,19 @@ public sealed class CreatorDirectory(IHttpClientFactory clients, IOptions<ChatSe
     private readonly ConcurrentDictionary<string, Memo<CreatorLookup>> _creators = new(StringComparer.Ordinal);
     private Memo<IReadOnlyList<CreatorProfile>?>? _active;
 
-    public async Task<CreatorLookup> FindAsync(string slug, CancellationToken cancellationToken)
+    /// <param name="creatorSlug">A valid slug: callers check it where it enters chat (<c>CreatorSlug.IsValid</c>).</param>
+    public async Task<CreatorLookup> FindAsync(string creatorSlug, CancellationToken cancellationToken)
     {
-        if (!CreatorSlug.IsValid(slug))
-        {
-            return CreatorLookup.NotFound;
-        }
-
         var now = timeProvider.GetUtcNow();
         var memo = _creators.AddOrUpdate(
-            slug,
+            creatorSlug,
             (key, arg) => new Memo<CreatorLookup>(arg.Self.FetchAsync(key), arg.Now + arg.Self.Ttl),
             (key, existing, arg) => existing.IsFresh(arg.Now) ? existing : new Memo<CreatorLookup>(arg.Self.FetchAsync(key), arg.Now + arg.Self.Ttl),
             (Self: this, Now: now));
         var result = await memo.Value.WaitAsync(cancellationToken);
         if (result.Status == LookupStatus.Unavailable)
         {
-            _creators.TryRemove(new KeyValuePair<string, Memo<CreatorLookup>>(slug, memo)); // never remember an outage
+            _creators.TryRemove(new KeyValuePair<string, Memo<CreatorLookup>>(creatorSlug, memo)); // never remember an outage
         }
 
         return result;
@@ -78,12 +60,12 @@ public sealed class CreatorDirectory(IHttpClientFactory clients, IOptions<ChatSe
     private TimeSpan Ttl => options.Value.CreatorCacheDuration;
 
     // Shared by concurrent callers, so it runs on its own budget (the HttpClient pipeline's timeouts), not one caller's token.
-    private async Task<CreatorLookup> FetchAsync(string slug)
+    private async Task<CreatorLookup> FetchAsync(string creatorSlug)
     {
         try
         {
             using var response = await clients.CreateClient(HttpClientName)
-                .GetAsync(new Uri($"/internal/v1/creators/{Uri.EscapeDataString(slug)}", UriKind.Relative), CancellationToken.None);
+                .GetAsync(new Uri($"/internal/v1/creators/{Uri.EscapeDataString(creatorSlug)}", UriKind.Relative), CancellationToken.None);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 return CreatorLookup.NotFound;
@@ -91,7 +73,7 @@ public sealed class CreatorDirectory(IHttpClientFactory clients, IOptions<ChatSe
 
             if (!response.IsSuccessStatusCode)
             {
-                logger.LogWarning("Creator service answered {Status} for creator {Slug}", (int)response.StatusCode, slug);
+                logger.LogWarning("Creator service answered {Status} for creator {Slug}", (int)response.StatusCode, creatorSlug);
                 return CreatorLookup.Unavailable;
             }
 
@@ -100,12 +82,12 @@ public sealed class CreatorDirectory(IHttpClientFactory clients, IOptions<ChatSe
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
-            logger.LogWarning("Creator service unreachable while loading creator {Slug}: {Reason}", slug, ex.GetType().Name);
+            logger.LogWarning("Creator service unreachable while loading creator {Slug}: {Reason}", creatorSlug, ex.GetType().Name);
             return CreatorLookup.Unavailable;
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Loading creator {Slug} failed unexpectedly", slug);
+            logger.LogError(ex, "Loading creator {Slug} failed unexpectedly", creatorSlug);
             return CreatorLookup.Unavailable;
         }
     }

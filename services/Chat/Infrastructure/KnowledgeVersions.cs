@@ -56,9 +56,9 @@ public sealed class KnowledgeVersions(RetrievalClient retrieval, IOptions<ChatSe
 
     public void InvalidateAll()
     {
-        foreach (var slug in _versions.Keys)
+        foreach (var creatorSlug in _versions.Keys)
         {
-            Invalidate(slug);
+            Invalidate(creatorSlug);
         }
     }
 
@@ -85,11 +85,11 @@ public sealed class KnowledgeChangeListener(IConnectionMultiplexer redis, Knowle
         {
             await redis.GetSubscriber().SubscribeAsync(KnowledgeChanged.Channel, (_, message) =>
             {
-                var slug = (string?)message;
-                if (!string.IsNullOrWhiteSpace(slug))
+                var creatorSlug = (string?)message;
+                if (!string.IsNullOrWhiteSpace(creatorSlug))
                 {
-                    versions.Invalidate(slug.Trim());
-                    logger.LogDebug("Knowledge of creator {Slug} changed: cached answers retired", slug);
+                    versions.Invalidate(creatorSlug.Trim());
+                    logger.LogDebug("Knowledge of creator {Slug} changed: cached answers retired", creatorSlug);
                 }
             });
             Volatile.Write(ref _subscribed, 1);

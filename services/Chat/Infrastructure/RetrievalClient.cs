@@ -11,9 +11,6 @@ public sealed class RetrievalUnavailableException(string reason, Exception? inne
     public string Reason { get; } = reason;
 }
 
-/// <param name="Confidence">Retrieval's calibrated probability (0..1) that the best passage answers the question; null from a retrieval that does not say.</param>
-public sealed record SearchResult(string KnowledgeVersion, IReadOnlyList<Passage> Passages, double? Confidence = null);
-
 /// <summary>
 /// The retrieval service's internal API: search a creator's videos, and read the version of a
 /// creator's knowledge (bumped on every ingest, replace or delete). A search is a POST that only reads, so it is
@@ -28,7 +25,7 @@ public sealed class RetrievalClient(IHttpClientFactory clients, ILogger<Retrieva
 
     public async Task<SearchResult> SearchAsync(string creatorSlug, string query, int k, double? minScore, CancellationToken cancellationToken)
     {
-        var body = new SearchRequest(creatorSlug, query.Length > MaxQueryLength ? query[..MaxQueryLength] : query, k, minScore);
+        var body = new RetrievalSearchRequest(creatorSlug, query.Length > MaxQueryLength ? query[..MaxQueryLength] : query, k, minScore);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/internal/v1/search", UriKind.Relative))
@@ -46,7 +43,7 @@ public sealed class RetrievalClient(IHttpClientFactory clients, ILogger<Retrieva
                 throw new RetrievalUnavailableException($"HTTP {(int)response.StatusCode}");
             }
 
-            var payload = await response.Content.ReadFromJsonAsync<SearchResponse>(Microsoft.Extensions.Hosting.ApiJson.Options, cancellationToken)
+            var payload = await response.Content.ReadFromJsonAsync<RetrievalSearchResponse>(Microsoft.Extensions.Hosting.ApiJson.Options, cancellationToken)
                           ?? throw new RetrievalUnavailableException("empty response");
             var passages = new List<Passage>(payload.Results?.Count ?? 0);
             foreach (var hit in payload.Results ?? [])
@@ -88,7 +85,7 @@ public sealed class RetrievalClient(IHttpClientFactory clients, ILogger<Retrieva
                 return null;
             }
 
-            var payload = await response.Content.ReadFromJsonAsync<KnowledgeResponse>(Microsoft.Extensions.Hosting.ApiJson.Options, cancellationToken);
+            var payload = await response.Content.ReadFromJsonAsync<RetrievalKnowledgeResponse>(Microsoft.Extensions.Hosting.ApiJson.Options, cancellationToken);
             return payload is null ? null : VersionText(payload.KnowledgeVersion);
         }
         catch (Exception ex) when (CreatorDirectory.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
@@ -109,14 +106,4 @@ public sealed class RetrievalClient(IHttpClientFactory clients, ILogger<Retrieva
         JsonValueKind.Number => version.GetRawText(),
         _ => "none",
     };
-
-    private sealed record SearchRequest(
-        string CreatorId, string Query, int K,
-        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double? MinScore);
-
-    private sealed record SearchResponse(JsonElement KnowledgeVersion, List<SearchHit>? Results, double? Confidence);
-
-    private sealed record SearchHit(string? VideoId, string? Title, double StartSeconds, double EndSeconds, string? Text, double Score, string? Url);
-
-    private sealed record KnowledgeResponse(JsonElement KnowledgeVersion, long VideoCount, long ChunkCount);
 }

@@ -1,17 +1,9 @@
 using System.Threading.Channels;
+using CreatorChat.Chat.Model;
 using Dapper;
 using Npgsql;
 
 namespace CreatorChat.Chat.Infrastructure;
-
-/// <summary>A conversation to create (with its first question).</summary>
-public sealed record ConversationRowWrite(Guid Id, Guid UserId, string CreatorId, string Title, DateTimeOffset CreatedAt);
-
-/// <summary>A message to insert, question or answer.</summary>
-public sealed record MessageRowWrite(
-    Guid Id, Guid ConversationId, string CreatorId, string Role, string Content, string Citations, string? Usage, string Status,
-    bool Cached, int? LatencyMs, Guid? ReplyTo, string? QuestionKey, string? Outcome, float? TopScore, string? Model, DateTimeOffset CreatedAt,
-    bool Degraded = false);
 
 /// <summary>
 /// Group commit for chat's inserts. Every turn writes its question (and, for a new conversation,
@@ -117,14 +109,14 @@ public sealed class WriteBatcher(NpgsqlDataSource dataSource, ILogger<WriteBatch
                 """
                 INSERT INTO conversations (id, user_id, creator_id, title, created_at, updated_at)
                 SELECT id, user_id, creator_id, title, created_at, created_at
-                FROM unnest(@Ids, @UserIds, @CreatorIds, @Titles, @CreatedAts) AS c(id, user_id, creator_id, title, created_at)
+                FROM unnest(@Ids, @UserIds, @CreatorSlugs, @Titles, @CreatedAts) AS c(id, user_id, creator_id, title, created_at)
                 ON CONFLICT (id) DO NOTHING
                 """,
                 new
                 {
                     Ids = conversations.Select(c => c.Id).ToArray(),
                     UserIds = conversations.Select(c => c.UserId).ToArray(),
-                    CreatorIds = conversations.Select(c => c.CreatorId).ToArray(),
+                    CreatorSlugs = conversations.Select(c => c.CreatorSlug).ToArray(),
                     Titles = conversations.Select(c => c.Title).ToArray(),
                     CreatedAts = conversations.Select(c => c.CreatedAt).ToArray(),
                 },
@@ -138,7 +130,7 @@ public sealed class WriteBatcher(NpgsqlDataSource dataSource, ILogger<WriteBatch
                                   reply_to, question_key, outcome, top_score, model, created_at, degraded)
             SELECT id, conversation_id, creator_id, role, content, citations::jsonb, usage::jsonb, status, cached, latency_ms,
                    reply_to, question_key, outcome, top_score, model, created_at, degraded
-            FROM unnest(@Ids, @ConversationIds, @CreatorIds, @Roles, @Contents, @Citations, @Usages, @Statuses, @Cached, @Latencies,
+            FROM unnest(@Ids, @ConversationIds, @CreatorSlugs, @Roles, @Contents, @Citations, @Usages, @Statuses, @Cached, @Latencies,
                         @ReplyTos, @QuestionKeys, @Outcomes, @TopScores, @Models, @CreatedAts, @Degraded)
                  AS m(id, conversation_id, creator_id, role, content, citations, usage, status, cached, latency_ms,
                       reply_to, question_key, outcome, top_score, model, created_at, degraded)
@@ -148,7 +140,7 @@ public sealed class WriteBatcher(NpgsqlDataSource dataSource, ILogger<WriteBatch
             {
                 Ids = messages.Select(m => m.Id).ToArray(),
                 ConversationIds = messages.Select(m => m.ConversationId).ToArray(),
-                CreatorIds = messages.Select(m => m.CreatorId).ToArray(),
+                CreatorSlugs = messages.Select(m => m.CreatorSlug).ToArray(),
                 Roles = messages.Select(m => m.Role).ToArray(),
                 Contents = messages.Select(m => m.Content).ToArray(),
                 Citations = messages.Select(m => m.Citations).ToArray(),

@@ -3,6 +3,11 @@ namespace CreatorChat.Chat.Llm;
 /// <summary><c>ConnectionStrings__llm</c>: <c>Endpoint=https://api.openai.com/v1;Key=…;Model=gpt-4o-mini</c>.</summary>
 public sealed record LlmConnection(Uri Endpoint, string? Key, string Model)
 {
+    public const string ConnectionName = "llm";
+
+    /// <summary>The HttpClient (and its <c>Resilience:Http:Clients</c> section) that carries model calls.</summary>
+    public const string HttpClientName = "llm";
+
     public static LlmConnection Parse(string connectionString)
     {
         var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };

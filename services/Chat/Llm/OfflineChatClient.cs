@@ -1,23 +1,17 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using CreatorChat.Chat.Model;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
 namespace CreatorChat.Chat.Llm;
 
-public sealed class OfflineModelOptions
-{
-    public const string Section = "Chat:OfflineModel";
-
-    /// <summary>A pause between streamed tokens (demos that want to see typing). Zero by default: fast and deterministic.</summary>
-    public TimeSpan TokenDelay { get; set; } = TimeSpan.Zero;
-}
-
 /// <summary>
-/// The built-in model: no download, no network. It reads the system prompt the pipeline built (the
-/// creator's identity and the numbered passages), composes a first-person answer from the passages'
-/// most relevant sentences with their markers (see <see cref="OfflineAnswerComposer"/>), and streams
-/// it word by word. Token counts are estimates (about four characters a token).
+/// The built-in model: no download, no network. It takes what the pipeline's system prompt says (the
+/// creator's identity and the numbered passages) from the data riding on it
+/// (<see cref="PromptContextContent"/>), composes a first-person answer from the passages' most
+/// relevant sentences with their markers (see <see cref="OfflineAnswerComposer"/>), and streams it
+/// word by word. Token counts are estimates (about four characters a token).
 /// </summary>
 public sealed partial class OfflineChatClient(IOptions<OfflineModelOptions> options, TimeProvider timeProvider) : IChatClient
 {
@@ -37,11 +31,12 @@ public sealed partial class OfflineChatClient(IOptions<OfflineModelOptions> opti
     {
         cancellationToken.ThrowIfCancellationRequested();
         var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-        var system = string.Join("\n", list.Where(m => m.Role == ChatRole.System).Select(m => m.Text));
+        var context = list.Where(m => m.Role == ChatRole.System).SelectMany(m => m.Contents).OfType<PromptContextContent>().LastOrDefault()?.Context
+                      ?? PromptContext.Empty;
         var userTurns = list.Where(m => m.Role == ChatRole.User).Select(m => m.Text).ToList();
         var question = userTurns.Count > 0 ? userTurns[^1] : "";
         var previous = userTurns.Count > 1 ? userTurns[^2] : null;
-        var answer = OfflineAnswerComposer.Compose(OfflineAnswerComposer.ReadPrompt(system), question, previous);
+        var answer = OfflineAnswerComposer.Compose(context, question, previous);
 
         var responseId = "offline-" + Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N");
         var createdAt = timeProvider.GetUtcNow();

@@ -4,7 +4,7 @@ using CreatorChat.ServiceDefaults.Model;
 namespace CreatorChat.Chat.Model;
 
 /// <summary><c>POST /api/v1/chat</c> and the WebSocket <c>message</c> frame: <c>{creator_id, message, conversation_id?}</c>.</summary>
-public sealed record ChatTurnInput(string CreatorId, string Message, Guid? ConversationId);
+public sealed record ChatTurnInput(string CreatorSlug, string Message, Guid? ConversationId);
 
 public static class ChatRequestParser
 {
@@ -20,14 +20,14 @@ public static class ChatRequestParser
             return null;
         }
 
-        string? creatorId = null, message = null;
+        string? creatorSlug = null, message = null;
         Guid? conversationId = null;
         foreach (var property in body.EnumerateObject())
         {
             switch (property.Name)
             {
                 case "creator_id":
-                    creatorId = ReadString(property, errors);
+                    creatorSlug = ReadString(property, errors);
                     break;
                 case "message":
                     message = ReadString(property, errors);
@@ -58,17 +58,17 @@ public static class ChatRequestParser
             }
         }
 
-        if (string.IsNullOrWhiteSpace(creatorId))
+        if (string.IsNullOrWhiteSpace(creatorSlug))
         {
             errors.TryAdd("creator_id", ["The creator's slug is required."]);
         }
-        else if (!CreatorSlug.IsValid(creatorId))
+        else if (!CreatorSlug.IsValid(creatorSlug))
         {
             errors["creator_id"] = [$"Not a creator slug ({CreatorSlug.Rule})."];
         }
 
         ValidateMessage(message, errors);
-        return errors.Count == 0 ? new ChatTurnInput(creatorId!, message!, conversationId) : null;
+        return errors.Count == 0 ? new ChatTurnInput(creatorSlug!, message!, conversationId) : null;
     }
 
     public static void ValidateMessage(string? message, IDictionary<string, string[]> errors, string field = "message")

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using CreatorChat.Chat.Infrastructure;
-using CreatorChat.Chat.Pipeline;
+using System.Text.Json.Serialization;
 
 namespace CreatorChat.Chat.Model;
 
@@ -24,9 +23,9 @@ public sealed record ChatResponseView(
             UsageView.From(result.Usage), result.Status, result.Degraded);
 }
 
-public sealed record ConversationView(Guid Id, string CreatorId, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record ConversationView(Guid Id, [property: JsonPropertyName("creator_id")] string CreatorSlug, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    public static ConversationView From(ConversationRow row) => new(row.Id, row.CreatorId, row.Title, row.CreatedAt, row.UpdatedAt);
+    public static ConversationView From(ConversationRow row) => new(row.Id, row.CreatorSlug, row.Title, row.CreatedAt, row.UpdatedAt);
 }
 
 public sealed record ConversationPage(IReadOnlyList<ConversationView> Items, string? NextCursor);
@@ -47,3 +46,8 @@ public sealed record MessageView(
 }
 
 public sealed record FeedbackRequest(int? Rating, string? Comment);
+
+/// <summary>The server-sent events of <c>POST /api/v1/chat</c> that are records (<c>done</c>, <c>error</c>).</summary>
+public sealed record DoneEvent(Guid? ConversationId, Guid MessageId, bool Cached, bool Degraded, UsageView? Usage, string Status);
+
+public sealed record ErrorEvent(string Detail, Guid? ConversationId);

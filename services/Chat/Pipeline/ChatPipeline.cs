@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using System.Net.WebSockets;
 using CreatorChat.Chat.Infrastructure;
 using CreatorChat.Chat.Llm;
 using CreatorChat.Chat.Model;
+using CreatorChat.Chat.Text;
 using CreatorChat.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace CreatorChat.Chat.Pipeline;
 
@@ -68,7 +67,7 @@ public sealed partial class ChatPipeline(
         var creator = lookup.Creator!;
         var question = request.Message.Trim();
         var questionKey = TextAnalysis.NormalizeQuestion(question);
-        var historyLimit = Math.Max(0, options.Value.HistoryMessages);
+        var historyLimit = options.Value.HistoryMessages;
         if (!request.Persist)
         {
             var context = ConversationContext.Select(request.History ?? [], question, historyLimit);
@@ -157,21 +156,21 @@ public sealed partial class ChatPipeline(
     private async Task<TurnResult> AnswerAsync(PreparedTurn turn, ITurnSink sink, TurnState state, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var slug = turn.Creator.Slug;
+        var creatorSlug = turn.Creator.Slug;
         var cacheable = turn.Request.MaxOutputTokens is null;
         var contextKey = ConversationContext.CacheKey(turn.Context);
         var persona = PersonaFingerprint(turn.Creator);
 
         if (cacheable)
         {
-            var version = await knowledge.GetAsync(slug, cancellationToken);
+            var version = await knowledge.GetAsync(creatorSlug, cancellationToken);
             if (version is null)
             {
                 metrics.CacheLookup("skipped");
             }
             else
             {
-                var (_, hit) = await cache.GetAsync(AnswerCache.Key(slug, version, _modelId, persona, turn.QuestionKey, contextKey));
+                var (_, hit) = await cache.GetAsync(AnswerCache.Key(creatorSlug, version, _modelId, persona, turn.QuestionKey, contextKey));
                 if (hit is not null)
                 {
                     return await ServeAsync(turn, sink, state, hit.Text, hit.Citations, hit.Outcome, hit.TopScore, cached: true, usage: null, hit.Model, cancellationToken);
@@ -184,8 +183,8 @@ public sealed partial class ChatPipeline(
         {
             try
             {
-                search = await retrieval.SearchAsync(slug, ConversationContext.SearchQuery(turn.Context, turn.Question),
-                    Math.Clamp(settings.PassageCount, 1, 20), settings.MinScore, cancellationToken);
+                search = await retrieval.SearchAsync(creatorSlug, ConversationContext.SearchQuery(turn.Context, turn.Question),
+                    settings.PassageCount, settings.MinScore, cancellationToken);
                 searchActivity?.SetTag("creatorchat.passages", search.Passages.Count);
             }
             catch (RetrievalUnavailableException ex)
@@ -215,7 +214,7 @@ public sealed partial class ChatPipeline(
         var text = tracker.Text;
         if (failure is not null)
         {
-            LogModelFailed(failure, slug, failure.GetType().Name);
+            LogModelFailed(failure, creatorSlug, failure.GetType().Name);
             var failed = new TurnResult(turn.ConversationId, turn.AnswerId, text, citations, false, usage, MessageStatuses.Failed,
                 null, _modelId, turn.Request.Persist ? ModelUnavailableDetail : ModelUnavailableStatelessDetail);
             await SaveAsync(turn, state, failed);
@@ -234,247 +233,18 @@ public sealed partial class ChatPipeline(
         await sink.CompleteAsync(result, cancellationToken);
         if (cacheable)
         {
-            await cache.SetAsync(AnswerCache.Key(slug, search.KnowledgeVersion, _modelId, persona, turn.QuestionKey, contextKey),
+            await cache.SetAsync(AnswerCache.Key(creatorSlug, search.KnowledgeVersion, _modelId, persona, turn.QuestionKey, contextKey),
                 new CachedAnswer(text, citations, outcome, topScore, _modelId));
         }
 
         return result;
     }
 
-    /// <summary>Streams the model's answer through the citation tracker into the sink.</summary>
-    private async Task<(TokenUsage? Usage, Exception? Failure, ChatFinishReason? FinishReason)> StreamModelAsync(
-        PreparedTurn turn, IReadOnlyList<ChatMessage> prompt, CitationTracker tracker, ITurnSink sink, TurnState state, CancellationToken cancellationToken)
-    {
-        var idle = modelOptions.Value.IdleTimeout;
-        using var modelCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        modelCancellation.CancelAfter(idle);
-        var chatOptions = new ChatOptions { MaxOutputTokens = turn.Request.MaxOutputTokens, ModelId = _modelId };
-        UsageDetails? usage = null;
-        ChatFinishReason? finish = null;
-
-        IAsyncEnumerator<ChatResponseUpdate>? updates = null;
-        try
-        {
-            updates = model.GetStreamingResponseAsync(prompt, chatOptions, modelCancellation.Token).GetAsyncEnumerator(modelCancellation.Token);
-            var next = updates.MoveNextAsync();
-            while (true)
-            {
-                if (!next.IsCompleted)
-                {
-                    // The model is thinking: show what we have before waiting.
-                    await sink.FlushAsync(cancellationToken);
-                }
-
-                bool more;
-                try
-                {
-                    more = await next;
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    return (ToUsage(usage), ex is OperationCanceledException ? new TimeoutException($"The model was silent for {idle}.", ex) : ex, finish);
-                }
-
-                if (!more)
-                {
-                    break;
-                }
-
-                modelCancellation.CancelAfter(idle);
-                var update = updates.Current;
-                finish = update.FinishReason ?? finish;
-                foreach (var content in update.Contents)
-                {
-                    if (content is UsageContent u)
-                    {
-                        (usage ??= new UsageDetails()).Add(u.Details);
-                    }
-                }
-
-                var text = update.Text;
-                if (!string.IsNullOrEmpty(text))
-                {
-                    var visible = tracker.Append(text);
-                    if (visible.Length > 0)
-                    {
-                        await WriteAsync(sink, state, turn, visible, cancellationToken);
-                    }
-                }
-
-                next = updates.MoveNextAsync();
-            }
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && updates is null)
-        {
-            return (null, ex, null); // the model client could not even start
-        }
-        finally
-        {
-            if (updates is not null)
-            {
-                try
-                {
-                    await updates.DisposeAsync();
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
-                {
-                    // Abandoning a stream the server already broke.
-                }
-            }
-        }
-
-        return (ToUsage(usage), null, finish);
-    }
-
-    private async Task<TurnResult> ServeAsync(
-        PreparedTurn turn, ITurnSink sink, TurnState state, string text, IReadOnlyList<Citation> citations, string outcome,
-        double? topScore, bool cached, TokenUsage? usage, string modelId, CancellationToken cancellationToken)
-    {
-        state.Tracker = null;
-        state.FixedText = text;
-        state.FixedCitations = citations;
-        state.TopScore = topScore;
-        await WriteAsync(sink, state, turn, text, cancellationToken);
-        var result = new TurnResult(turn.ConversationId, turn.AnswerId, text, citations, cached, usage, MessageStatuses.Complete, outcome, modelId, null);
-        if (!await SaveAsync(turn, state, result))
-        {
-            return await SaveFailedAsync(turn, sink, result);
-        }
-
-        await sink.CompleteAsync(result, cancellationToken);
-        return result;
-    }
-
-    private async Task<TurnResult> EndStoppedAsync(PreparedTurn turn, ITurnSink sink, TurnState state)
-    {
-        if (state.Saved is { } saved)
-        {
-            return saved; // complete and saved; only the final notice did not reach the client
-        }
-
-        string text;
-        IReadOnlyList<Citation> citations;
-        if (state.Tracker is { } tracker)
-        {
-            tracker.Complete();
-            text = tracker.Text;
-            citations = tracker.Citations();
-        }
-        else
-        {
-            text = state.Delivered ? state.FixedText ?? "" : "";
-            citations = state.Delivered ? state.FixedCitations ?? [] : [];
-        }
-
-        var result = new TurnResult(turn.ConversationId, turn.AnswerId, text, citations, false, null, MessageStatuses.Stopped,
-            citations.Count > 0 ? TurnOutcomes.Answered : null, _modelId, null);
-        await SaveAsync(turn, state, result);
-        await TryAsync(() => sink.CompleteAsync(result, CancellationToken.None)); // a WebSocket client that said stop is still listening
-        return result;
-    }
-
-    private async Task<TurnResult> SaveFailedAsync(PreparedTurn turn, ITurnSink sink, TurnResult result)
-    {
-        var failed = result with { Status = MessageStatuses.Failed, ErrorDetail = SaveFailedDetail };
-        await TryAsync(() => sink.FailAsync(failed, CancellationToken.None));
-        return failed;
-    }
-
-    private async ValueTask WriteAsync(ITurnSink sink, TurnState state, PreparedTurn turn, string text, CancellationToken cancellationToken)
-    {
-        if (state.TimeToFirstToken is null)
-        {
-            await QuestionSavedAsync(turn);
-        }
-
-        state.TimeToFirstToken ??= timeProvider.GetElapsedTime(turn.StartedAt);
-        await sink.DeltaAsync(text, cancellationToken);
-        state.Delivered = true;
-    }
-
-    /// <returns>False when the answer could not be saved (the database is down).</returns>
-    private async Task<bool> SaveAsync(PreparedTurn turn, TurnState state, TurnResult result)
-    {
-        if (!turn.Request.Persist || turn.ConversationId is null || turn.UserMessageId is null)
-        {
-            state.Saved = result;
-            return true;
-        }
-
-        if (state.Saved is not null)
-        {
-            return true; // already saved (the client left while being told): keep what was saved
-        }
-
-        var topScore = state.TopScore;
-        // Not the client's token: once an answer is being saved, a client leaving must not leave it half-known.
-        using var budget = new CancellationTokenSource(SaveBudget, timeProvider);
-        try
-        {
-            await store.SaveAnswerAsync(new AnswerRecord(
-                turn.AnswerId, turn.ConversationId.Value, turn.Creator.Slug, turn.UserMessageId.Value, result.Text, result.Citations,
-                result.Usage, result.Status, result.Cached, (int)Math.Min(int.MaxValue, timeProvider.GetElapsedTime(turn.StartedAt).TotalMilliseconds),
-                result.Outcome, topScore, result.Model, timeProvider.GetUtcNow(), result.Degraded), budget.Token);
-            state.Saved = result;
-            return true;
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException
-                                       or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
-        {
-            if (DependencyUnavailable.Of(ex) is { } dependency)
-            {
-                faults.Report(dependency, ex);
-            }
-            else
-            {
-                LogSaveFailed(ex, turn.AnswerId, result.Status);
-            }
-
-            return false;
-        }
-    }
-
-    /// <summary>Waits for the question's write (started in <see cref="PrepareAsync"/>, overlapped with cache lookup and search).</summary>
-    private static async Task QuestionSavedAsync(PreparedTurn turn)
-    {
-        try
-        {
-            await turn.QuestionSaved;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new QuestionNotSavedException(ex);
-        }
-    }
-
-    private sealed class QuestionNotSavedException(Exception inner) : Exception("The question could not be saved.", inner);
-
-    private static async Task TryAsync(Func<ValueTask> action)
-    {
-        try
-        {
-            await action();
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or WebSocketException or InvalidOperationException)
-        {
-            // The client is gone; the answer is saved, which is what matters.
-        }
-    }
-
-    /// <summary>The client went away (or asked to stop): everything that fails from here is a consequence.</summary>
-    private static bool IsStop(Exception ex, CancellationToken cancellationToken) =>
-        cancellationToken.IsCancellationRequested ||
-        ex is IOException or WebSocketException or ObjectDisposedException or Microsoft.AspNetCore.Connections.ConnectionAbortedException;
-
-    private static TokenUsage? ToUsage(UsageDetails? usage) =>
-        usage is null ? null : new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.TotalTokenCount ?? usage.InputTokenCount + usage.OutputTokenCount);
-
     public static string PersonaFingerprint(CreatorProfile creator) =>
         string.Join('\u001F', creator.Name, creator.Specialty ?? "", creator.Persona ?? "");
 
     /// <summary>A conversation is titled after its first question.</summary>
     public static string Title(string question) => TextAnalysis.Truncate(TextAnalysis.CollapseWhitespace(question), ChatLimits.TitleMaxLength);
-
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answer for creator {Slug} failed: the model is unavailable ({ErrorType})")]
     private partial void LogModelFailed(Exception exception, string slug, string errorType);
@@ -487,17 +257,4 @@ public sealed partial class ChatPipeline(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Answer {AnswerId} ({Status}) could not be saved")]
     private partial void LogSaveFailed(Exception exception, Guid answerId, string status);
-
-    private sealed class TurnState
-    {
-        public CitationTracker? Tracker { get; set; }
-        public string? FixedText { get; set; }
-        public IReadOnlyList<Citation>? FixedCitations { get; set; }
-        public double? TopScore { get; set; }
-        public bool Delivered { get; set; }
-        public TimeSpan? TimeToFirstToken { get; set; }
-
-        /// <summary>The answer as saved: once saved, a client that vanishes afterwards changes nothing.</summary>
-        public TurnResult? Saved { get; set; }
-    }
 }

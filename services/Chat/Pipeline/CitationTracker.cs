@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CreatorChat.Chat.Model;
+using CreatorChat.Chat.Text;
 
 namespace CreatorChat.Chat.Pipeline;
 

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using CreatorChat.Chat.Model;
+using CreatorChat.Chat.Text;
 
 namespace CreatorChat.Chat.Pipeline;
 

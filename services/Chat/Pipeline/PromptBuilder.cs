@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CreatorChat.Chat.Model;
+using CreatorChat.Chat.Text;
 using Microsoft.Extensions.AI;
 
 namespace CreatorChat.Chat.Pipeline;
@@ -13,7 +14,8 @@ namespace CreatorChat.Chat.Pipeline;
 /// <remarks>
 /// Passages are written one header line and one text line each, with all white space collapsed, so
 /// nothing inside a transcript (or a title) can forge another passage or a new instruction block.
-/// The offline model reads the same format (<see cref="PromptFormat"/>).
+/// The offline model gets the same creator and passages as data (<see cref="PromptContextContent"/>),
+/// never by parsing this text.
 /// </remarks>
 public static class PromptBuilder
 {
@@ -23,7 +25,8 @@ public static class PromptBuilder
     public static IReadOnlyList<ChatMessage> Build(
         CreatorProfile creator, IReadOnlyList<Passage> passages, IReadOnlyList<HistoryTurn> history, string question)
     {
-        var messages = new List<ChatMessage>(history.Count + 2) { new(ChatRole.System, SystemPrompt(creator, passages)) };
+        var system = new ChatMessage(ChatRole.System, [new TextContent(SystemPrompt(creator, passages)), new PromptContextContent(Context(creator, passages))]);
+        var messages = new List<ChatMessage>(history.Count + 2) { system };
         foreach (var turn in history)
         {
             var role = turn.Role == MessageRoles.Assistant ? ChatRole.Assistant : ChatRole.User;
@@ -76,7 +79,7 @@ public static class PromptBuilder
         foreach (var passage in passages)
         {
             prompt.Append('[').Append(passage.Number.ToString(CultureInfo.InvariantCulture)).Append("] \"")
-                .Append(OneLine(passage.Title).Replace('"', '\'').Replace('[', '(').Replace(']', ')'))
+                .Append(PassageTitle(passage.Title))
                 .Append("\" (").Append(TextAnalysis.FormatTimestamp(passage.StartSeconds))
                 .Append('–').Append(TextAnalysis.FormatTimestamp(passage.EndSeconds)).Append(")\n")
                 .Append(PassageText(passage.Text)).Append("\n\n");
@@ -87,12 +90,20 @@ public static class PromptBuilder
 
     private static string OneLine(string? text) => TextAnalysis.CollapseWhitespace(text ?? "");
 
+    /// <summary>What the system prompt says, as data: the offline model reads this instead of parsing the text back.</summary>
+    public static PromptContext Context(CreatorProfile creator, IReadOnlyList<Passage> passages) => new(
+        OneLine(creator.Name),
+        string.IsNullOrWhiteSpace(creator.Specialty) ? null : OneLine(creator.Specialty),
+        passages.Select(p => new PromptPassage(p.Number, PassageTitle(p.Title), TextAnalysis.FormatTimestamp(p.StartSeconds), PassageText(p.Text))).ToList());
+
+    private static string PassageTitle(string title) => OneLine(title).Replace('"', '\'').Replace('[', '(').Replace(']', ')');
+
     /// <summary>Square brackets are reserved for passage markers; transcript text keeps its meaning with parentheses.</summary>
     public static string PassageText(string text) =>
         TextAnalysis.Truncate(OneLine(text).Replace('[', '(').Replace(']', ')'), MaxPassageCharacters);
 }
 
-/// <summary>The fixed markers of the system prompt that the offline model reads back.</summary>
+/// <summary>The fixed markers of the system prompt.</summary>
 public static class PromptFormat
 {
     public const string IdentityPrefix = "You are ";

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using CreatorChat.Chat.Pipeline;
 using CreatorChat.Chat.Tests.Support;
+using CreatorChat.Chat.Text;
 using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.Testing;
 using Xunit;

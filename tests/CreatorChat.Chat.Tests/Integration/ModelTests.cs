@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json.Nodes;
 using CreatorChat.Chat.Llm;
+using CreatorChat.Chat.Model;
+using CreatorChat.Chat.Pipeline;
 using CreatorChat.Chat.Tests.Support;
 using CreatorChat.Testing;
 using Microsoft.Extensions.AI;
@@ -81,13 +84,47 @@ public sealed class OpenAiModelTests(InfrastructureFixture infrastructure) : IAs
     public async Task The_adapter_also_answers_without_streaming()
     {
         using var http = new HttpClient();
-        var client = ChatModelExtensions.OpenAIChatModel(LlmConnection.Parse($"Endpoint={_chat.Model.Url}v1;Key=k;Model=fake-gpt"), http, TimeSpan.FromSeconds(5));
+        var client = OpenAiCompatibleModel.Create(LlmConnection.Parse($"Endpoint={_chat.Model.Url}v1;Key=k;Model=fake-gpt"), http, TimeSpan.FromSeconds(5));
         var response = await client.GetResponseAsync([new ChatMessage(ChatRole.System, "[2] \"T\" (0:00–0:01)\nThe passage sentence. More."), new ChatMessage(ChatRole.User, "q")]);
 
         Assert.Equal("As I showed: The passage sentence. [2] And something I never said [7].", response.Text);
         Assert.Equal(321, response.Usage!.InputTokenCount);
         Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
         Assert.Equal("fake-gpt", client.GetService<ChatClientMetadata>()!.DefaultModelId);
+    }
+
+    [Fact]
+    public async Task The_prompt_data_for_the_offline_model_is_never_sent_to_an_OpenAI_compatible_server()
+    {
+        using var http = new HttpClient();
+        var client = OpenAiCompatibleModel.Create(LlmConnection.Parse($"Endpoint={_chat.Model.Url}v1;Key=k;Model=fake-gpt"), http, TimeSpan.FromSeconds(5));
+        var prompt = PromptBuilder.Build(SampleKnowledge.Creator, SampleKnowledge.Passages(0, 1), [new("user", "Why knead?"), new("assistant", "It builds gluten [1].")], "For how long?");
+        Assert.Contains(prompt[0].Contents, c => c is PromptContextContent);
+        var textOnly = prompt.Select(m => new ChatMessage(m.Role, m.Text)).ToList();
+
+        foreach (var streaming in new[] { true, false })
+        {
+            var withData = await SentAsync(client, prompt, streaming);
+            var withoutData = await SentAsync(client, textOnly, streaming);
+            Assert.Equal(withoutData.ToJsonString(), withData.ToJsonString());
+            Assert.Equal(prompt[0].Text, withData["messages"]![0]!["content"]!.GetValue<string>()); // the system prompt, as one string
+        }
+    }
+
+    private async Task<JsonNode> SentAsync(IChatClient client, IReadOnlyList<ChatMessage> prompt, bool streaming)
+    {
+        if (streaming)
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync(prompt))
+            {
+            }
+        }
+        else
+        {
+            await client.GetResponseAsync(prompt);
+        }
+
+        return _chat.Model.Requests.Last();
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using CreatorChat.Chat.Infrastructure;
+using CreatorChat.Chat.Model;
 using CreatorChat.Chat.Tests.Support;
 using CreatorChat.Testing;
 using Dapper;

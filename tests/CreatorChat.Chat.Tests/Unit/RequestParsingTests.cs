@@ -20,7 +20,7 @@ public sealed class RequestParsingTests
     {
         var (input, errors) = ParseChat("""{"creator_id":"kitchen-lab","message":" Why knead? ","conversation_id":"0190e0a5-0000-7000-8000-000000000001"}""");
         Assert.Empty(errors);
-        Assert.Equal("kitchen-lab", input!.CreatorId);
+        Assert.Equal("kitchen-lab", input!.CreatorSlug);
         Assert.Equal(" Why knead? ", input.Message);
         Assert.Equal(Guid.Parse("0190e0a5-0000-7000-8000-000000000001"), input.ConversationId);
     }
@@ -52,11 +52,11 @@ public sealed class RequestParsingTests
         Assert.Contains("4000", errors["message"][0]);
     }
 
-    private static (OpenAiApi.CompletionRequest? Request, Dictionary<string, string[]> Errors) ParseCompletion(string json)
+    private static (CompletionRequest? Request, Dictionary<string, string[]> Errors) ParseCompletion(string json)
     {
         var errors = new Dictionary<string, string[]>();
         using var document = JsonDocument.Parse(json);
-        return (OpenAiApi.CompletionRequest.Parse(document.RootElement, errors), errors);
+        return (OpenAiRequestParser.Parse(document.RootElement, errors), errors);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class RequestParsingTests
                          {"role":"user","content":[{"type":"text","text":"And how "},{"type":"text","text":"long?"}]}]}
             """);
         Assert.Empty(errors);
-        Assert.Equal("kitchen-lab", request!.Model);
+        Assert.Equal("kitchen-lab", request!.CreatorSlug);
         Assert.Equal("And how long?", request.Question);
         Assert.Equal([new HistoryTurn("user", "Why knead?"), new HistoryTurn("assistant", "It builds gluten [1].")], request.History);
         Assert.True(request.Stream);

@@ -1,4 +1,4 @@
-using CreatorChat.Chat.Pipeline;
+using CreatorChat.Chat.Text;
 using Xunit;
 
 namespace CreatorChat.Chat.Tests.Unit;

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 
-namespace CreatorChat.Chat.Pipeline;
+namespace CreatorChat.Chat.Text;
 
 /// <summary>
 /// The small amount of language handling chat needs: normalising questions (cache keys, insights),
