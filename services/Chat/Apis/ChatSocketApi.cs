@@ -37,8 +37,7 @@ public static class ChatSocketApi
         }
 
         var userId = context.User.GetUserId();
-        var offeredToken = context.Request.Headers.Authorization.Count > 0 || context.Request.Query.ContainsKey("access_token");
-        if (userId is null && offeredToken)
+        if (userId is null && SocketTokens.IsOffered(context.Request))
         {
             // A token was offered and it is not valid: refuse the upgrade.
             await TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",

@@ -1,12 +1,10 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Security.Claims;
 using System.Text.Json;
 using CreatorChat.Chat.Model;
 using CreatorChat.Chat.Pipeline;
 using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.ServiceDefaults.Security;
-using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace CreatorChat.Chat.Apis;
 
@@ -93,7 +91,7 @@ internal sealed class ChatSocketSession(
         }
 
         var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-        if (_userId is null && type != "auth")
+        if (_userId is null && type != SocketTokens.AuthFrameType)
         {
             await SendAsync(new { type = "error", detail = "Authenticate first: {type: \"auth\", access_token} (or connect with ?access_token=)." });
             await CloseAsync(WebSocketCloseStatus.PolicyViolation, "authentication required");
@@ -102,7 +100,7 @@ internal sealed class ChatSocketSession(
 
         switch (type)
         {
-            case "auth":
+            case SocketTokens.AuthFrameType:
                 return await AuthenticateAsync(root);
             case "message":
                 await StartTurnAsync(root, connection);
@@ -130,15 +128,7 @@ internal sealed class ChatSocketSession(
             return true;
         }
 
-        var token = root.TryGetProperty("access_token", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-        if (!string.IsNullOrEmpty(token))
-        {
-            var validation = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token, tokenParameters);
-            if (validation.IsValid)
-            {
-                _userId = new ClaimsPrincipal(validation.ClaimsIdentity).GetUserId();
-            }
-        }
+        _userId = (await SocketTokens.ValidateUserTokenAsync(SocketTokens.FromAuthFrame(root), tokenParameters))?.GetUserId();
 
         if (_userId is null)
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using CreatorChat.Chat.Model;
 using CreatorChat.ServiceDefaults.Http;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Chat.Infrastructure;
 
@@ -56,7 +57,7 @@ public sealed class RetrievalClient(IHttpClientFactory clients, ILogger<Retrieva
                 passages.Add(new Passage(
                     passages.Count + 1, hit.VideoId, string.IsNullOrWhiteSpace(hit.Title) ? hit.VideoId : hit.Title,
                     Math.Max(0, hit.StartSeconds), Math.Max(hit.StartSeconds, hit.EndSeconds), hit.Text, hit.Score,
-                    string.IsNullOrWhiteSpace(hit.Url) ? DeepLink(hit.VideoId, hit.StartSeconds) : hit.Url));
+                    string.IsNullOrWhiteSpace(hit.Url) ? DeepLinks.Build(hit.VideoId, null, hit.StartSeconds) : hit.Url));
             }
 
             return new SearchResult(VersionText(payload.KnowledgeVersion), passages, payload.Confidence);
@@ -94,10 +95,6 @@ public sealed class RetrievalClient(IHttpClientFactory clients, ILogger<Retrieva
             return null;
         }
     }
-
-    /// <summary>A YouTube link that opens the video at the passage's second.</summary>
-    public static string DeepLink(string videoId, double startSeconds) =>
-        $"https://youtu.be/{Uri.EscapeDataString(videoId)}?t={(int)Math.Max(0, Math.Floor(startSeconds))}";
 
     // The version is opaque to chat: a number or a string, compared only for equality.
     private static string VersionText(JsonElement version) => version.ValueKind switch

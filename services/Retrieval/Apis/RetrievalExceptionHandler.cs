@@ -7,7 +7,7 @@ namespace CreatorChat.Retrieval.Apis;
 /// <summary>
 /// A dependency that is down (creator service, vector store, database, embedding provider) or misconfigured
 /// (a collection built with another embedding model) is a 503 with Retry-After, not a 500: the request was
-/// fine and may succeed shortly.
+/// fine and may succeed shortly. The database, Redis and timeouts are ServiceDefaults' rule (<c>DependencyUnavailable</c>).
 /// </summary>
 internal sealed class RetrievalExceptionHandler(IProblemDetailsService problemDetails, CreatorChat.ServiceDefaults.Http.DependencyFaults faults) : IExceptionHandler
 {
@@ -18,7 +18,6 @@ internal sealed class RetrievalExceptionHandler(IProblemDetailsService problemDe
             CreatorDirectoryUnavailableException => "The creator service is not answering right now. Please try again shortly.",
             EmbeddingSpaceMismatchException => "Search is unavailable: the vector collection was built with a different embedding model than the one configured.",
             VectorStoreException => "The vector store is not answering right now. Please try again shortly.",
-            Npgsql.NpgsqlException { IsTransient: true } or TimeoutException => "The database is not answering right now. Please try again shortly.",
             System.ClientModel.ClientResultException or HttpRequestException => "The embedding service is not answering right now. Please try again shortly.",
             _ => null,
         };
@@ -31,11 +30,10 @@ internal sealed class RetrievalExceptionHandler(IProblemDetailsService problemDe
         {
             CreatorDirectoryUnavailableException => "creator service",
             EmbeddingSpaceMismatchException or VectorStoreException => "vector store",
-            Npgsql.NpgsqlException or TimeoutException => "database",
             _ => "embedding service",
         }, exception); // once per outage at error level, not a warning per request
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = "5";
+        httpContext.Response.Headers.RetryAfter = CreatorChat.ServiceDefaults.Http.DependencyUnavailable.RetryAfterSeconds;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

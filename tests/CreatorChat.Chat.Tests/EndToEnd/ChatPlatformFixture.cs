@@ -42,7 +42,7 @@ public class ChatPlatformFixture : IAsyncLifetime
     /// <summary>As in the AppHost: two chat replicas, so nothing may depend on one.</summary>
     protected virtual IReadOnlyDictionary<string, int> Replicas => new Dictionary<string, int> { ["chat"] = 2 };
 
-    public static string CaptionsFolder => Path.Combine(BuildInfo.FindRepositoryRoot(), "..", "shared", "data", "hf-course-subtitles", "subtitles", "en");
+    public static string CaptionsFolder => BuildInfo.CourseEnglishCaptionsFolder;
 
     public HttpClient Gateway(string? token = null) =>
         new HttpClient { BaseAddress = Platform.GatewayUrl, Timeout = TimeSpan.FromSeconds(60) }.WithBearer(token);

@@ -3,20 +3,20 @@ using CreatorChat.Testing;
 
 namespace CreatorChat.Retrieval.Tests.Support;
 
-/// <summary>One of the 82 real caption files of ../shared/data/hf-course-subtitles, with its YouTube video id.</summary>
+/// <summary>One of the 82 real caption files of the Hugging Face course, with its YouTube video id.</summary>
 public sealed record HfVideo(string VideoId, string Title, string Url, string Path);
 
 /// <summary>
-/// The data shared beside the repository (<c>../shared/data</c>): read in place, never copied into the
+/// The real data sets (<see cref="BuildInfo.DataFolder"/>): read in place, never copied into the
 /// repository. Tests that need it are skipped, saying why, when it is absent.
 /// </summary>
 public static class SharedData
 {
     public static string RepositoryRoot { get; } = BuildInfo.FindRepositoryRoot();
 
-    public static string Folder { get; } = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "data"));
+    public static string Folder => BuildInfo.DataFolder;
 
-    public static string SubtitlesFolder => Path.Combine(Folder, "hf-course-subtitles", "subtitles", "en");
+    public static string SubtitlesFolder => BuildInfo.CourseEnglishCaptionsFolder;
 
     public static string QdrantSpecPath => Path.Combine(Folder, "qdrant-openapi", "v1.19.x", "openapi.json");
 

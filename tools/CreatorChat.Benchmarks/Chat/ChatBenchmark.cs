@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: one benchmark scenario end to end (platform, fans, measurement, report), read top to bottom as the run happens.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;

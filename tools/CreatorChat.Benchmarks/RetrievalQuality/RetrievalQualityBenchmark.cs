@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the evaluation of all three methods and of chat on one question set, with its report, read top to bottom as the run happens.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;

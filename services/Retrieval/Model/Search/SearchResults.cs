@@ -1,4 +1,5 @@
 using CreatorChat.Retrieval.Model.Text;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Retrieval.Model.Search;
 

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the creator studio screen (profile, uploads, jobs, videos, insights) shares one state and one refresh cycle.
 import { useCallback, useEffect, useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { api, ApiError } from '../api/client';
 import type { Creator, Insights, Job, Video } from '../api/types';

@@ -1,4 +1,5 @@
 using CreatorChat.Retrieval.Model.Search;
+using CreatorChat.ServiceDefaults.Model;
 
 namespace CreatorChat.Retrieval.Tests.Unit.Search;
 

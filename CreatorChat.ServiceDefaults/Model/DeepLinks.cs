@@ -1,8 +1,11 @@
 using System.Globalization;
 
-namespace CreatorChat.Retrieval.Model.Search;
+namespace CreatorChat.ServiceDefaults.Model;
 
-/// <summary>Links that open a video at a given second.</summary>
+/// <summary>
+/// Links that open a video at a given second: retrieval puts one on every search result, chat builds one when a
+/// result came without it, so a fan can check every citation.
+/// </summary>
 public static class DeepLinks
 {
     private static readonly HashSet<string> YouTubeHosts = new(StringComparer.OrdinalIgnoreCase)
@@ -27,7 +30,4 @@ public static class DeepLinks
 
         return $"https://youtu.be/{id}?t={t}";
     }
-
-    public static bool IsYouTubeHost(string host) =>
-        YouTubeHosts.Contains(host) || string.Equals(host, "youtu.be", StringComparison.OrdinalIgnoreCase);
 }
