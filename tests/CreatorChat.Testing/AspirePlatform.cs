@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: starting, scaling and stopping the whole platform through the AppHost is one lifecycle with shared state.
 using System.Collections.Concurrent;
 using System.Globalization;
 using Aspire.Hosting;

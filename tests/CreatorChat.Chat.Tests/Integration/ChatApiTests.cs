@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the chat endpoint's whole contract (JSON, SSE, history, errors) on one service fixture.
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;

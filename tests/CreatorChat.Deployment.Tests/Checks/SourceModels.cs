@@ -4,14 +4,17 @@ using CreatorChat.Deployment.Tests.Infrastructure;
 namespace CreatorChat.Deployment.Tests.Checks;
 
 /// <summary>
-/// What CreatorChat.AppHost/*.cs declares, read from the source with regular expressions (the
-/// AppHost needs Aspire packages this machine cannot restore, so it cannot be loaded).
+/// What CreatorChat.AppHost/*.cs declares, read from the source with regular expressions, so the contract is
+/// checked against the code as written (AppHostModelTests check the built model). Service names written as
+/// <c>ServiceNames.X</c> are read from the file that defines them, as the AppHost compiles it.
 /// </summary>
 internal sealed partial record AppHostModel(
     IReadOnlySet<string> ResourceNames,
     IReadOnlyDictionary<string, IReadOnlySet<string>> ServiceReferences)
 {
     public static string Folder => Path.Combine(Repo.Root, "CreatorChat.AppHost");
+
+    public static string ServiceNamesFile => Path.Combine(Repo.Root, "CreatorChat.ServiceDefaults", "Model", "ServiceNames.cs");
 
     public static AppHostModel? TryLoad()
     {
@@ -25,6 +28,10 @@ internal sealed partial record AppHostModel(
                         && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Select(File.ReadAllText));
         source = Comments().Replace(source, " ");
+        foreach (Match m in ServiceNameConstant().Matches(File.ReadAllText(ServiceNamesFile)))
+        {
+            source = source.Replace($"ServiceNames.{m.Groups["name"].Value}", $"\"{m.Groups["value"].Value}\"", StringComparison.Ordinal);
+        }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (Match m in AddResource().Matches(source))
@@ -103,6 +110,9 @@ internal sealed partial record AppHostModel(
 
     [GeneratedRegex(@"\.(?:WithDependency|WithDependencyIfConfigured|WithReference)\(\s*(?<ref>[\w.]+)\s*\)")]
     private static partial Regex Dependency();
+
+    [GeneratedRegex(@"const\s+string\s+(?<name>\w+)\s*=\s*""(?<value>[^""]*)""")]
+    private static partial Regex ServiceNameConstant();
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: every rule of the HttpClient resilience pipeline (retries, failover, per-endpoint breakers, timeouts) on the same loopback replicas.
 using System.Net;
 using CreatorChat.ServiceDefaults.Http;
 using CreatorChat.Testing;

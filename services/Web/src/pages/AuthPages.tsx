@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { ErrorNote } from '../components/ErrorNote';
+import { useSubmit } from '../lib/useSubmit';
 import { navigate, onLinkClick } from '../router';
 import { useSession } from '../session';
 
@@ -11,23 +11,10 @@ function nextPath(): string {
 
 export function SignInPage() {
   const { signIn } = useSession();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
-      await signIn(String(form.get('email')), String(form.get('password')));
-      navigate(nextPath(), true);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { submit, busy, error } = useSubmit(async (form) => {
+    await signIn(String(form.get('email')), String(form.get('password')));
+    navigate(nextPath(), true);
+  });
 
   return (
     <section className="page narrow">
@@ -53,26 +40,13 @@ export function SignInPage() {
 
 export function SignUpPage() {
   const { signIn } = useSession();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
+  const { submit, busy, error } = useSubmit(async (form) => {
     const email = String(form.get('email'));
     const password = String(form.get('password'));
-    setBusy(true);
-    setError(null);
-    try {
-      await api('/api/v1/auth/register', { method: 'POST', body: { email, password, name: String(form.get('name')) || undefined } });
-      await signIn(email, password);
-      navigate(nextPath(), true);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+    await api('/api/v1/auth/register', { method: 'POST', body: { email, password, name: String(form.get('name')) || undefined } });
+    await signIn(email, password);
+    navigate(nextPath(), true);
+  });
 
   return (
     <section className="page narrow">

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the public knowledge API's whole contract (upload, jobs, list, delete, search, bad input) on one service fixture.
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;

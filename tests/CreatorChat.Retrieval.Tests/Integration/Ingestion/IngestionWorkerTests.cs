@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: every behaviour of the ingestion worker (claims, leases, retries, failures) against one real database fixture.
 using System.Net;
 using CreatorChat.Retrieval.Infrastructure.Data;
 using CreatorChat.Retrieval.Infrastructure.Ingestion;

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the caption formats (SRT, VTT, text) and their malformed variants, one case each.
 using CreatorChat.Retrieval.Model.Captions;
 using CreatorChat.Retrieval.Tests.Support;
 

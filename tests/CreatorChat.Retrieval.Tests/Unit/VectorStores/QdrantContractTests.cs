@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: every request the Qdrant store sends, checked against Qdrant's own OpenAPI document, one operation each.
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
