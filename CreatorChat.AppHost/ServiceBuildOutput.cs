@@ -14,6 +14,9 @@ internal static class ServiceBuildOutput
 {
     private const string TargetPathKey = "servicetargetpath:"; // written by the EmbedServiceTargetPaths target
 
+    /// <summary>Where <c>scripts/build-apphost.sh</c> publishes each service's ReadyToRun copy, under its <c>bin/</c>.</summary>
+    public const string ReadyToRunFolder = "readytorun";
+
     public static IResourceBuilder<ProjectResource> RunBuildOutput(this IResourceBuilder<ProjectResource> service)
     {
         var project = service.Resource.GetProjectMetadata();
@@ -25,6 +28,12 @@ internal static class ServiceBuildOutput
         {
             throw new PlatformStartupException(
                 $"{service.Resource.Name} is not built ({executable} is missing). Build it: dotnet build CreatorChat.AppHost (./run.sh does).");
+        }
+
+        var readyToRun = Path.Combine(Path.GetDirectoryName(project.ProjectPath)!, "bin", ReadyToRunFolder, Path.GetFileName(executable));
+        if (File.Exists(readyToRun) && File.GetLastWriteTimeUtc(readyToRun + ".dll") >= File.GetLastWriteTimeUtc(targetPath))
+        {
+            executable = readyToRun;
         }
 
         return service.WithAnnotation(

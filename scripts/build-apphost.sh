@@ -33,6 +33,12 @@ fi
 rm -f "$stamp"
 if in_git; then before="$(sources)"; fi
 dotnet build "$project" --nologo >&2
+if [[ "${CREATORCHAT_READYTORUN:-true}" != "false" ]]; then
+  rid="$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')"
+  for service in services/*/CreatorChat.*.csproj; do
+    dotnet publish "$service" --nologo -v quiet -c Debug -r "$rid" --self-contained false -o "$(dirname "$service")/bin/readytorun" >&2
+  done
+fi
 target="$(dotnet msbuild "$project" --nologo -getProperty:TargetPath)"
 executable="${target%.dll}"
 if in_git; then
