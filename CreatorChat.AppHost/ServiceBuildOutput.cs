@@ -30,8 +30,9 @@ internal static class ServiceBuildOutput
                 $"{service.Resource.Name} is not built ({executable} is missing). Build it: dotnet build CreatorChat.AppHost (./run.sh does).");
         }
 
-        var readyToRun = Path.Combine(Path.GetDirectoryName(project.ProjectPath)!, "bin", ReadyToRunFolder, Path.GetFileName(executable));
-        if (File.Exists(readyToRun) && File.GetLastWriteTimeUtc(readyToRun + ".dll") >= File.GetLastWriteTimeUtc(targetPath))
+        var readyToRunFolder = Path.Combine(Path.GetDirectoryName(project.ProjectPath)!, "bin", ReadyToRunFolder);
+        var readyToRun = Path.Combine(readyToRunFolder, Path.GetFileName(executable));
+        if (File.Exists(readyToRun) && IsCurrent(Path.Combine(readyToRunFolder, Path.GetFileName(targetPath)), Path.GetDirectoryName(targetPath)!))
         {
             executable = readyToRun;
         }
@@ -40,4 +41,12 @@ internal static class ServiceBuildOutput
             new ExecutableAnnotation { Command = executable, WorkingDirectory = Path.GetDirectoryName(project.ProjectPath)! },
             ResourceAnnotationMutationBehavior.Replace);
     }
+
+    /// <summary>
+    /// The copy was published after every assembly of the build output was written: a rebuild of the service or of a
+    /// library it references (ServiceDefaults rebuilt alone leaves the service's own dll untouched) makes it stale.
+    /// </summary>
+    private static bool IsCurrent(string publishedAssembly, string buildFolder) =>
+        File.Exists(publishedAssembly) &&
+        File.GetLastWriteTimeUtc(publishedAssembly) >= Directory.EnumerateFiles(buildFolder, "*.dll").Max(File.GetLastWriteTimeUtc);
 }

@@ -12,6 +12,6 @@ public static class ServiceNames
     public const string Chat = "chat";
     public const string Retrieval = "retrieval";
 
-    /// <summary>The services behind the gateway, in the order they start (each waits for the ones before it).</summary>
+    /// <summary>The services behind the gateway (they start in parallel; callers ride out one that is still starting).</summary>
     public static readonly IReadOnlyList<string> Backends = [Creator, Retrieval, Chat];
 }

@@ -13,13 +13,14 @@ namespace CreatorChat.ServiceDefaults.Security;
 /// </summary>
 public static class SocketTokens
 {
-    public const string QueryParameter = "access_token";
+    /// <summary>The token's name, both as the upgrade's query parameter and as the auth frame's property.</summary>
+    public const string TokenName = "access_token";
 
     public const string AuthFrameType = "auth";
 
     /// <summary>The token of a WebSocket upgrade's query string (browsers cannot set headers there), else null.</summary>
     public static string? FromQuery(HttpContext context) =>
-        context.WebSockets.IsWebSocketRequest && context.Request.Query.TryGetValue(QueryParameter, out var token) ? token.ToString() : null;
+        context.WebSockets.IsWebSocketRequest && context.Request.Query.TryGetValue(TokenName, out var token) ? token.ToString() : null;
 
     /// <summary>Whether the request offers a token at all: then it must be valid, never silently anonymous.</summary>
     public static bool IsOffered(HttpRequest request) =>
@@ -27,7 +28,7 @@ public static class SocketTokens
 
     /// <summary>The <c>access_token</c> string of an auth frame's JSON object, else null.</summary>
     public static string? FromAuthFrame(JsonElement frame) =>
-        frame.ValueKind == JsonValueKind.Object && frame.TryGetProperty(QueryParameter, out var token) && token.ValueKind == JsonValueKind.String
+        frame.ValueKind == JsonValueKind.Object && frame.TryGetProperty(TokenName, out var token) && token.ValueKind == JsonValueKind.String
             ? token.GetString()
             : null;
 

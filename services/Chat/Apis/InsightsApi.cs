@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using CreatorChat.Chat.Infrastructure;
 using CreatorChat.Chat.Model;
-using CreatorChat.ServiceDefaults.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -51,7 +50,7 @@ public static class InsightsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var lookup = CreatorSlug.IsValid(creatorSlug) ? await creators.FindAsync(creatorSlug, cancellationToken) : CreatorLookup.NotFound;
+        var lookup = await creators.FindAsync(creatorSlug, cancellationToken);
         if (lookup.Status == LookupStatus.Unavailable)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Creator unavailable",

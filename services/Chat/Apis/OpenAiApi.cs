@@ -3,7 +3,6 @@ using System.Text.Json;
 using CreatorChat.Chat.Infrastructure;
 using CreatorChat.Chat.Model;
 using CreatorChat.Chat.Pipeline;
-using CreatorChat.ServiceDefaults.Model;
 using CreatorChat.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Mvc;
 
@@ -41,7 +40,7 @@ public static class OpenAiApi
 
     public static async Task<IResult> GetModel([FromRoute(Name = "id")] string creatorSlug, CreatorDirectory creators, CancellationToken cancellationToken)
     {
-        var lookup = CreatorSlug.IsValid(creatorSlug) ? await creators.FindAsync(creatorSlug, cancellationToken) : CreatorLookup.NotFound;
+        var lookup = await creators.FindAsync(creatorSlug, cancellationToken);
         return lookup.Status switch
         {
             LookupStatus.Found => TypedResults.Ok(ToModel(lookup.Creator!)),

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using CreatorChat.Chat.Model;
 using CreatorChat.ServiceDefaults.Http;
+using CreatorChat.ServiceDefaults.Model;
 using Microsoft.Extensions.Options;
 
 namespace CreatorChat.Chat.Infrastructure;
@@ -19,9 +20,17 @@ public sealed class CreatorDirectory(IHttpClientFactory clients, IOptions<ChatSe
     private readonly ConcurrentDictionary<string, Memo<CreatorLookup>> _creators = new(StringComparer.Ordinal);
     private Memo<IReadOnlyList<CreatorProfile>?>? _active;
 
-    /// <param name="creatorSlug">A valid slug: callers check it where it enters chat (<c>CreatorSlug.IsValid</c>).</param>
+    /// <summary>
+    /// The creator, cached briefly. A string that is not a slug is not found without asking or caching anything, so no
+    /// caller can fill the cache with arbitrary keys.
+    /// </summary>
     public async Task<CreatorLookup> FindAsync(string creatorSlug, CancellationToken cancellationToken)
     {
+        if (!CreatorSlug.IsValid(creatorSlug))
+        {
+            return CreatorLookup.NotFound;
+        }
+
         var now = timeProvider.GetUtcNow();
         var memo = _creators.AddOrUpdate(
             creatorSlug,

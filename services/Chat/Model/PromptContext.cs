@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 namespace CreatorChat.Chat.Model;
 
 /// <summary>A passage as the prompt shows it: its marker number, its video's title, where it starts and its text (one line each).</summary>
-public sealed record PromptPassage(int Number, string Title, string Start, string Text);
+public sealed record PromptPassage(int Number, string Title, string Start, string End, string Text);
 
 /// <summary>What the system prompt tells the model about the creator and the passages, as data.</summary>
 public sealed record PromptContext(string? CreatorName, string? Specialty, IReadOnlyList<PromptPassage> Passages)

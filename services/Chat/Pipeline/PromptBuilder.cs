@@ -25,7 +25,8 @@ public static class PromptBuilder
     public static IReadOnlyList<ChatMessage> Build(
         CreatorProfile creator, IReadOnlyList<Passage> passages, IReadOnlyList<HistoryTurn> history, string question)
     {
-        var system = new ChatMessage(ChatRole.System, [new TextContent(SystemPrompt(creator, passages)), new PromptContextContent(Context(creator, passages))]);
+        var context = Context(creator, passages);
+        var system = new ChatMessage(ChatRole.System, [new TextContent(SystemText(context, creator.Persona)), new PromptContextContent(context)]);
         var messages = new List<ChatMessage>(history.Count + 2) { system };
         foreach (var turn in history)
         {
@@ -37,14 +38,16 @@ public static class PromptBuilder
         return messages;
     }
 
-    public static string SystemPrompt(CreatorProfile creator, IReadOnlyList<Passage> passages)
+    public static string SystemPrompt(CreatorProfile creator, IReadOnlyList<Passage> passages) => SystemText(Context(creator, passages), creator.Persona);
+
+    /// <summary>The system prompt written from the same cleaned-up values the offline model gets as data.</summary>
+    private static string SystemText(PromptContext context, string? persona)
     {
-        var name = OneLine(creator.Name);
-        var prompt = new StringBuilder(1024 + passages.Sum(p => Math.Min(p.Text.Length, MaxPassageCharacters) + 120));
-        prompt.Append(PromptFormat.IdentityPrefix).Append(name);
-        if (!string.IsNullOrWhiteSpace(creator.Specialty))
+        var prompt = new StringBuilder(1024 + context.Passages.Sum(p => p.Text.Length + 120));
+        prompt.Append(PromptFormat.IdentityPrefix).Append(context.CreatorName);
+        if (context.Specialty is not null)
         {
-            prompt.Append(", ").Append(PromptFormat.SpecialtyPrefix).Append(OneLine(creator.Specialty));
+            prompt.Append(", ").Append(PromptFormat.SpecialtyPrefix).Append(context.Specialty);
         }
 
         prompt.Append(
@@ -53,9 +56,9 @@ public static class PromptBuilder
 
             """);
 
-        if (!string.IsNullOrWhiteSpace(creator.Persona))
+        if (!string.IsNullOrWhiteSpace(persona))
         {
-            prompt.Append("Your voice and your own rules:\n").Append(creator.Persona.Trim()).Append("\n\n");
+            prompt.Append("Your voice and your own rules:\n").Append(persona.Trim()).Append("\n\n");
         }
 
         prompt.Append(
@@ -71,18 +74,17 @@ public static class PromptBuilder
             """);
 
         prompt.Append(PromptFormat.PassagesHeader).Append('\n');
-        if (passages.Count == 0)
+        if (context.Passages.Count == 0)
         {
             prompt.Append(PromptFormat.NoPassages).Append('\n');
         }
 
-        foreach (var passage in passages)
+        foreach (var passage in context.Passages)
         {
             prompt.Append('[').Append(passage.Number.ToString(CultureInfo.InvariantCulture)).Append("] \"")
-                .Append(PassageTitle(passage.Title))
-                .Append("\" (").Append(TextAnalysis.FormatTimestamp(passage.StartSeconds))
-                .Append('–').Append(TextAnalysis.FormatTimestamp(passage.EndSeconds)).Append(")\n")
-                .Append(PassageText(passage.Text)).Append("\n\n");
+                .Append(passage.Title)
+                .Append("\" (").Append(passage.Start).Append('–').Append(passage.End).Append(")\n")
+                .Append(passage.Text).Append("\n\n");
         }
 
         return prompt.ToString().TrimEnd() + "\n";
@@ -94,7 +96,7 @@ public static class PromptBuilder
     public static PromptContext Context(CreatorProfile creator, IReadOnlyList<Passage> passages) => new(
         OneLine(creator.Name),
         string.IsNullOrWhiteSpace(creator.Specialty) ? null : OneLine(creator.Specialty),
-        passages.Select(p => new PromptPassage(p.Number, PassageTitle(p.Title), TextAnalysis.FormatTimestamp(p.StartSeconds), PassageText(p.Text))).ToList());
+        passages.Select(p => new PromptPassage(p.Number, PassageTitle(p.Title), TextAnalysis.FormatTimestamp(p.StartSeconds), TextAnalysis.FormatTimestamp(p.EndSeconds), PassageText(p.Text))).ToList());
 
     private static string PassageTitle(string title) => OneLine(title).Replace('"', '\'').Replace('[', '(').Replace(']', ')');
 

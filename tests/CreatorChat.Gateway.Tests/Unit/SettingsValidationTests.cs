@@ -4,7 +4,7 @@ using Xunit;
 
 namespace CreatorChat.Gateway.Tests.Unit;
 
-/// <summary>A bad setting stops the gateway at start, naming the option, before it touches any dependency.</summary>
+/// <summary>A bad setting stops the gateway at start, naming the option.</summary>
 public sealed class SettingsValidationTests
 {
     [Theory]
@@ -16,7 +16,7 @@ public sealed class SettingsValidationTests
     {
         using var factory = new ServiceFactory<Program>(new Dictionary<string, string?>
         {
-            // Unreachable on purpose: validation must refuse the start before anything connects.
+            // Unreachable on purpose: the start must fail on the setting, not on a dependency.
             ["ConnectionStrings:identitydb"] = "Host=127.0.0.1;Port=9;Database=identitydb;Username=none;Password=none",
             ["ConnectionStrings:cache"] = "127.0.0.1:9,abortConnect=false",
             ["Jwt:SigningKey"] = TestTokens.DefaultKey,

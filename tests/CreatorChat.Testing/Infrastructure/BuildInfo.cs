@@ -24,10 +24,13 @@ public static class BuildInfo
     /// The real data sets tests and benchmarks read in place (never copied into the repository): <c>CREATORCHAT_DATA</c>
     /// when set, else the <c>shared/data</c> folder that CI places beside the clone.
     /// </summary>
-    public static string DataFolder { get; } =
+    public static string DataFolder => Data.Value;
+
+    // Lazy: only a caller that needs the data looks for the repository (BuildInfo.Configuration must work anywhere).
+    private static readonly Lazy<string> Data = new(() =>
         Environment.GetEnvironmentVariable("CREATORCHAT_DATA") is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
-            : Path.GetFullPath(Path.Combine(FindRepositoryRoot(), "..", "shared", "data"));
+            : Path.GetFullPath(Path.Combine(FindRepositoryRoot(), "..", "shared", "data")));
 
     /// <summary>The Hugging Face course's captions: 82 videos, with their metadata files.</summary>
     public static string CourseCaptionsFolder => Path.Combine(DataFolder, "hf-course-subtitles");

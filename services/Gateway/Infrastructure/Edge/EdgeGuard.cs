@@ -257,7 +257,6 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
         HttpMethods.IsPost(context.Request.Method) &&
         context.GetEndpoint()?.Metadata.GetMetadata<Yarp.ReverseProxy.Model.RouteModel>()?.Config.Metadata?.ContainsKey(GatewayProxyConfig.ChatMessageKey) == true;
 
-
     private static Admission Reject(HttpContext context, string detail, string? error)
     {
         context.Response.Headers.WWWAuthenticate = error is null ? "Bearer" : $"Bearer error=\"{error}\"";
