@@ -7,7 +7,8 @@ namespace CreatorChat.Retrieval.Apis;
 /// <summary>
 /// A dependency that is down (creator service, vector store, database, embedding provider) or misconfigured
 /// (a collection built with another embedding model) is a 503 with Retry-After, not a 500: the request was
-/// fine and may succeed shortly. The database, Redis and timeouts are ServiceDefaults' rule (<c>DependencyUnavailable</c>).
+/// fine and may succeed shortly. It runs before ServiceDefaults' handlers; the database, Redis, other HTTP failures and
+/// timeouts are ServiceDefaults' rule (<c>DependencyUnavailable</c>).
 /// </summary>
 internal sealed class RetrievalExceptionHandler(IProblemDetailsService problemDetails, CreatorChat.ServiceDefaults.Http.DependencyFaults faults) : IExceptionHandler
 {
@@ -18,7 +19,7 @@ internal sealed class RetrievalExceptionHandler(IProblemDetailsService problemDe
             CreatorDirectoryUnavailableException => "The creator service is not answering right now. Please try again shortly.",
             EmbeddingSpaceMismatchException => "Search is unavailable: the vector collection was built with a different embedding model than the one configured.",
             VectorStoreException => "The vector store is not answering right now. Please try again shortly.",
-            System.ClientModel.ClientResultException or HttpRequestException => "The embedding service is not answering right now. Please try again shortly.",
+            System.ClientModel.ClientResultException => "The embedding service is not answering right now. Please try again shortly.",
             _ => null,
         };
         if (detail is null)

@@ -70,7 +70,9 @@ public static class Extensions
         services.AddSingleton<KnowledgeCountReporter>();
         services.AddHostedService(sp => sp.GetRequiredService<KnowledgeCountReporter>());
 
-        services.AddExceptionHandler<RetrievalExceptionHandler>();
+        // Ahead of ServiceDefaults' handlers: retrieval's own dependency failures wrap the exceptions the generic rule
+        // knows (HttpRequestException, timeouts), and must be answered with the dependency they name.
+        services.Insert(0, ServiceDescriptor.Singleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler, RetrievalExceptionHandler>());
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             "vector-store", sp => new VectorSpaceHealthCheck(sp.GetRequiredService<VectorSpaceCatalog>()),
             HealthStatus.Unhealthy, [HealthTags.Ready], TimeSpan.FromSeconds(10)));

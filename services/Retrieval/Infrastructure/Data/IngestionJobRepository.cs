@@ -247,8 +247,15 @@ public sealed class IngestionJobRepository(NpgsqlDataSource dataSource, TimeProv
     // The one "fail this job" update: the job ends with its reason, gives up its lease and drops its transcript.
     private static async Task<List<(string CreatorSlug, string VideoId)>> FailWhereAsync(
         NpgsqlConnection connection, IDbTransaction transaction, Guid? jobId, string? leaseOwner, string? creatorSlug, string? videoId, string[] statuses,
-        string error, DateTimeOffset now, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<(string CreatorSlug, string VideoId)>(new CommandDefinition(
+        string error, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Neither a job nor a video would match every pending job of every creator.
+        if (jobId is null && creatorSlug is null)
+        {
+            throw new ArgumentException("Fail a job by its id or a video's jobs by creator and video, never all jobs.");
+        }
+
+        return (await connection.QueryAsync<(string CreatorSlug, string VideoId)>(new CommandDefinition(
             """
             UPDATE ingestion_jobs SET status = 'failed', error = @Error, transcript = NULL, lease_owner = NULL, lease_expires_at = NULL,
                                       finished_at = @Now, updated_at = @Now
@@ -260,6 +267,7 @@ public sealed class IngestionJobRepository(NpgsqlDataSource dataSource, TimeProv
             """,
             new { Id = jobId, Owner = leaseOwner, CreatorSlug = creatorSlug, VideoId = videoId, Statuses = statuses, Error = error, Now = now },
             transaction, cancellationToken: cancellationToken))).AsList();
+    }
 
     private async Task RequeueAsync(Guid jobId, string leaseOwner, string? error, bool countAttempt, TimeSpan delay, CancellationToken cancellationToken)
     {
