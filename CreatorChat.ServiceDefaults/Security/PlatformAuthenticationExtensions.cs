@@ -19,7 +19,7 @@ public static class PlatformAuthenticationExtensions
     public static IHostApplicationBuilder AddPlatformAuthentication(this IHostApplicationBuilder builder, bool acceptServiceTokens = true)
     {
         var section = builder.Configuration.GetSection(PlatformAuthOptions.Section);
-        builder.Services.AddOptions<PlatformAuthOptions>().BindConfiguration(PlatformAuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddValidatedOptions<PlatformAuthOptions>(PlatformAuthOptions.Section);
         var options = section.Get<PlatformAuthOptions>() ?? new PlatformAuthOptions();
 
         var configuredKey = options.SigningKey;

@@ -46,9 +46,9 @@ public static class Extensions
     /// <summary>Chat's settings, bound one way and validated at start: a bad value stops the service naming the option.</summary>
     private static void AddChatOptions(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ChatServiceOptions>().BindConfiguration(ChatServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<ChatModelOptions>().BindConfiguration(ChatModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<OfflineModelOptions>().BindConfiguration(OfflineModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddValidatedOptions<ChatServiceOptions>(ChatServiceOptions.Section);
+        builder.AddValidatedOptions<ChatModelOptions>(ChatModelOptions.Section);
+        builder.AddValidatedOptions<OfflineModelOptions>(OfflineModelOptions.Section);
     }
 
     /// <summary>The answer pipeline and what it talks to: creator and retrieval services, Postgres, the Redis cache.</summary>
@@ -110,6 +110,6 @@ public static class Extensions
             model = builder.Services.AddChatClient(sp => sp.GetRequiredService<OfflineChatClient>());
         }
 
-        model.UseLogging().UseOpenTelemetry(sourceName: ChatMetrics.ActivitySourceName);
+        model.UseLogging(configure: logging => logging.JsonSerializerOptions = PromptContextContent.LoggingJson).UseOpenTelemetry(sourceName: ChatMetrics.ActivitySourceName);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace CreatorChat.Chat.Model;
@@ -19,4 +20,18 @@ public sealed record PromptContext(string? CreatorName, string? Specialty, IRead
 public sealed class PromptContextContent(PromptContext context) : AIContent
 {
     public PromptContext Context { get; } = context;
+
+    /// <summary>
+    /// JSON for the model pipeline's logging (message contents only at Trace): Microsoft.Extensions.AI's defaults plus
+    /// this content type, without which a logged prompt serialises as <c>{}</c>.
+    /// </summary>
+    public static JsonSerializerOptions LoggingJson { get; } = CreateLoggingJson();
+
+    private static JsonSerializerOptions CreateLoggingJson()
+    {
+        var options = new JsonSerializerOptions(AIJsonUtilities.DefaultOptions);
+        options.AddAIContentType<PromptContextContent>("creatorchat_prompt_context");
+        options.MakeReadOnly();
+        return options;
+    }
 }

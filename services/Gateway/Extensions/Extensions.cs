@@ -30,7 +30,7 @@ public static class Extensions
         builder.Services.AddSingleton<PlatformStats>();
         builder.Services.AddHostedService<AdminBootstrapper>();
 
-        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section);
         builder.Services.AddSingleton<RedisRateLimitStore>();
         builder.Services.AddSingleton<LocalRateLimitStore>();
         builder.Services.AddSingleton<RateLimiter>();

@@ -13,7 +13,6 @@ using CreatorChat.ServiceDefaults.Data;
 using CreatorChat.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CreatorChat.Retrieval.Extensions;
@@ -78,16 +77,6 @@ public static class Extensions
             HealthStatus.Unhealthy, [HealthTags.Ready], TimeSpan.FromSeconds(10)));
         services.AddOpenApi();
         return builder;
-    }
-
-    /// <summary>
-    /// Binds <paramref name="section"/> to <typeparamref name="T"/>, validated by its DataAnnotations when the service starts
-    /// (a bad setting stops it with the option's name), and registers the validated value itself for the services that take it.
-    /// </summary>
-    private static void AddValidatedOptions<T>(this IHostApplicationBuilder builder, string section) where T : class
-    {
-        builder.Services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
     }
 
     /// <summary>

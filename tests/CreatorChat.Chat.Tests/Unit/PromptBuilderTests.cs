@@ -31,6 +31,17 @@ public sealed partial class PromptBuilderTests
     }
 
     [Fact]
+    public void The_model_pipelines_trace_log_can_write_the_prompt_with_its_passages()
+    {
+        var messages = PromptBuilder.Build(SampleKnowledge.Creator, SampleKnowledge.Passages(0), [], "How long should I knead?");
+
+        var json = System.Text.Json.JsonSerializer.Serialize<IEnumerable<ChatMessage>>(messages, PromptContextContent.LoggingJson);
+
+        Assert.Contains("creatorchat_prompt_context", json);
+        Assert.Contains("Why you knead bread dough", json);
+    }
+
+    [Fact]
     public void Context_turns_come_between_the_rules_and_the_question()
     {
         var history = new List<HistoryTurn> { new("user", "Why knead?"), new("assistant", "It lines up the gluten [1].") };
