@@ -205,7 +205,7 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
             ["ConnectionStrings:cache"] = redis,
             ["Retrieval:Ingestion:Enabled"] = "false",
             ["Retrieval:Reporting:Enabled"] = "false",
-            ["Jwt:SigningKey"] = "creatorchat-benchmarks-signing-key-0123456789", // required outside Development; no tokens are issued
+            ["Jwt:SigningKey"] = TestTokens.DefaultKey, // required outside Development; no tokens are issued
         });
         if (settings is not null)
         {

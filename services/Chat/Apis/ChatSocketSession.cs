@@ -30,9 +30,8 @@ internal sealed class ChatSocketSession(
             using var authDeadline = new CancellationTokenSource(ChatSocketApi.AuthenticationTimeout);
             while (socket.State == WebSocketState.Open)
             {
-                var receiveToken = connection.Token;
                 using var firstFrame = _userId is null ? CancellationTokenSource.CreateLinkedTokenSource(connection.Token, authDeadline.Token) : null;
-                var (kind, length) = await ReceiveAsync(buffer, firstFrame?.Token ?? receiveToken);
+                var (kind, length) = await ReceiveAsync(buffer, firstFrame?.Token ?? connection.Token);
                 if (kind == WebSocketMessageType.Close)
                 {
                     break;

@@ -62,7 +62,6 @@ public sealed partial class ChatPipeline
         return failed;
     }
 
-
     /// <returns>False when the answer could not be saved (the database is down).</returns>
     private async Task<bool> SaveAsync(PreparedTurn turn, TurnState state, TurnResult result)
     {

@@ -91,7 +91,6 @@ public sealed partial class ChatPipeline
         return (ToUsage(usage), null, finish);
     }
 
-
     private async ValueTask WriteAsync(ITurnSink sink, TurnState state, PreparedTurn turn, string text, CancellationToken cancellationToken)
     {
         if (state.TimeToFirstToken is null)
@@ -103,7 +102,6 @@ public sealed partial class ChatPipeline
         await sink.DeltaAsync(text, cancellationToken);
         state.Delivered = true;
     }
-
 
     private static TokenUsage? ToUsage(UsageDetails? usage) =>
         usage is null ? null : new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.TotalTokenCount ?? usage.InputTokenCount + usage.OutputTokenCount);

@@ -43,7 +43,7 @@ public sealed partial class IngestionWorker(
         }
 
         var loops = new List<Task> { ListenAsync(stoppingToken), MaintainAsync(stoppingToken) };
-        for (var i = 0; i < Math.Max(1, options.Concurrency); i++)
+        for (var i = 0; i < options.Concurrency; i++)
         {
             loops.Add(ProcessLoopAsync(stoppingToken));
         }
@@ -367,7 +367,6 @@ public sealed partial class IngestionWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} was superseded (video {VideoId} re-uploaded or deleted); its chunks are discarded")]
     private static partial void LogSuperseded(ILogger logger, Guid jobId, string videoId);
-
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} runs again: the active embedding space changed while it ran")]
     private static partial void LogRewrite(ILogger logger, Guid jobId);

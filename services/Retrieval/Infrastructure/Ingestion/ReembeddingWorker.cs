@@ -179,7 +179,6 @@ public sealed partial class ReembeddingWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Re-embedding complete: search now answers from {Building} instead of {Active} ({Copied} videos re-embedded by this replica)")]
     private static partial void LogSwitched(ILogger logger, string building, string active, int copied);
 
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped the retired vector collection '{Collection}' ({Model}, {Dimensions} dimensions)")]
     private static partial void LogDropped(ILogger logger, string collection, string model, int dimensions);
 
