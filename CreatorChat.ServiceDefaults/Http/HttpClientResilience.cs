@@ -24,8 +24,12 @@ public static class HttpClientResilience
 {
     public const string Section = "Resilience:Http";
 
-    /// <summary>A request that fails this way never left: retrying it is safe whatever its method.</summary>
-    private const int FailoverAttempts = 6;
+    /// <summary>
+    /// A request that fails this way never left: retrying it is safe whatever its method, and cheap (refused at connect, or
+    /// its endpoint's breaker answers at once). Round robin is shared by concurrent requests, so a request's next pick can be
+    /// the same dead replica again; this many picks make landing on it every time negligible.
+    /// </summary>
+    private const int FailoverAttempts = 16;
 
     /// <summary>What <c>AddServiceDefaults</c> gives every HttpClient; options by the logical service name.</summary>
     public static IHttpClientBuilder AddPlatformResilience(this IHttpClientBuilder http)

@@ -66,53 +66,67 @@ public sealed class KnowledgeVersions(RetrievalClient retrieval, IOptions<ChatSe
 }
 
 /// <summary>Listens to retrieval's knowledge-change announcements for as long as the service runs.</summary>
-public sealed class KnowledgeChangeListener(IConnectionMultiplexer redis, KnowledgeVersions versions, ILogger<KnowledgeChangeListener> logger) : IHostedService
+public sealed class KnowledgeChangeListener(IConnectionMultiplexer redis, KnowledgeVersions versions, TimeProvider timeProvider, ILogger<KnowledgeChangeListener> logger) : IHostedService
 {
-    private int _subscribed;
+    /// <summary>How long to wait before asking Redis again for a subscription it refused or did not answer.</summary>
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _subscribing = Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         redis.ConnectionRestored += OnConnectionRestored;
-        // SubscribeAsync would fail while Redis is down; the multiplexer re-subscribes by itself after
-        // reconnecting, so register the handler without waiting for the server.
-        _ = SubscribeAsync();
+        // Never wait for Redis at start: keep asking in the background until it subscribes. A subscription that
+        // failed once (Redis down, or too slow while the host starts) must not leave answers stale for the cache time.
+        _subscribing = SubscribeUntilDoneAsync(_stopping.Token);
         return Task.CompletedTask;
     }
 
-    private async Task SubscribeAsync()
+    private async Task SubscribeUntilDoneAsync(CancellationToken stoppingToken)
     {
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            await redis.GetSubscriber().SubscribeAsync(KnowledgeChanged.Channel, (_, message) =>
+            try
             {
-                var creatorSlug = (string?)message;
-                if (!string.IsNullOrWhiteSpace(creatorSlug))
+                await redis.GetSubscriber().SubscribeAsync(KnowledgeChanged.Channel, (_, message) =>
                 {
-                    versions.Invalidate(creatorSlug.Trim());
-                    logger.LogDebug("Knowledge of creator {Slug} changed: cached answers retired", creatorSlug);
-                }
-            });
-            Volatile.Write(ref _subscribed, 1);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            logger.LogWarning("Not subscribed to {Channel} yet ({Reason}); cached knowledge versions expire by time until then", KnowledgeChanged.Channel, ex.Message);
+                    var creatorSlug = (string?)message;
+                    if (!string.IsNullOrWhiteSpace(creatorSlug))
+                    {
+                        versions.Invalidate(creatorSlug.Trim());
+                        logger.LogDebug("Knowledge of creator {Slug} changed: cached answers retired", creatorSlug);
+                    }
+                });
+                // Anything announced before the subscription held is lost: start from scratch.
+                versions.InvalidateAll();
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.LogWarning("Not subscribed to {Channel} yet ({Reason}); cached knowledge versions expire by time until then", KnowledgeChanged.Channel, ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(RetryInterval, timeProvider, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
-    {
-        // Announcements sent while we were disconnected are lost: start from scratch.
-        versions.InvalidateAll();
-        if (Volatile.Read(ref _subscribed) == 0)
-        {
-            _ = SubscribeAsync();
-        }
-    }
+    // The multiplexer re-subscribes by itself after reconnecting; announcements sent while disconnected are lost.
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => versions.InvalidateAll();
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         redis.ConnectionRestored -= OnConnectionRestored;
+        // Hosts may stop a service twice; the source has no timer, so it is never disposed.
+        await _stopping.CancelAsync();
+        await _subscribing;
         try
         {
             await redis.GetSubscriber().UnsubscribeAsync(KnowledgeChanged.Channel);

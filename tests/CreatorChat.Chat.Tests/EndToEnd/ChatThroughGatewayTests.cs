@@ -214,7 +214,8 @@ public sealed class ChatThroughGatewayTests(ChatPlatformFixture platform)
         {
             Assert.Equal(HttpStatusCode.Accepted, replaced.StatusCode);
             var job = (await replaced.ReadJsonAsync())["job_id"]!.GetValue<string>();
-            var deadline = DateTime.UtcNow.AddSeconds(30);
+            // Generous: the semantic model embeds the whole video again on two cores shared with the other test assemblies.
+            var deadline = DateTime.UtcNow.AddSeconds(90);
             while ((await admin.GetFromJsonAsync<JsonObject>(new Uri($"/api/v1/jobs/{job}", UriKind.Relative)))!["status"]!.GetValue<string>() != "succeeded")
             {
                 Assert.True(DateTime.UtcNow < deadline, "the re-upload was not ingested in time");
@@ -222,9 +223,11 @@ public sealed class ChatThroughGatewayTests(ChatPlatformFixture platform)
             }
         }
 
-        // The announcement travels over Redis pub/sub: allow it a moment (the time-based fallback would take a minute).
+        // The announcement travels over Redis pub/sub: allow it a few seconds on a loaded machine (the time-based
+        // fallback, KnowledgeVersionCacheDuration, is a minute, so passing here proves the announcement worked).
         var after = await AskAsync();
-        for (var attempt = 0; attempt < 20 && after["cached"]!.GetValue<bool>(); attempt++)
+        var announced = DateTime.UtcNow.AddSeconds(10);
+        while (after["cached"]!.GetValue<bool>() && DateTime.UtcNow < announced)
         {
             await Task.Delay(100);
             after = await AskAsync();

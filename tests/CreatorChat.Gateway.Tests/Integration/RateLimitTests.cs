@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using CreatorChat.Gateway.Infrastructure.RateLimiting;
 using CreatorChat.Gateway.Tests.Support;
 using CreatorChat.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace CreatorChat.Gateway.Tests.Integration;
@@ -83,16 +85,32 @@ public sealed class RateLimitTests(InfrastructureFixture infrastructure, Gateway
     [Fact]
     public async Task Limits_hold_exactly_across_three_gateway_replicas_hammering_one_user()
     {
-        var (_, access, _) = await _gateway.SignUpAsync();
-        await using var second = _gateway.NewReplica();
-        await using var third = _gateway.NewReplica();
-        var clients = new[] { _gateway.Client(access), second.CreateClient().WithBearer(access), third.CreateClient().WithBearer(access) };
+        // Exactness is Redis' job; a replica that found Redis slow would rightly decide locally (its own test below),
+        // so give Redis all the time a loaded test machine needs and let every replica connect before the burst.
+        await using var shared = new GatewayFixture(infrastructure, new() { ["RateLimits:RedisTimeout"] = "00:00:30" });
+        await shared.InitializeAsync();
+        var (_, access, _) = await shared.SignUpAsync();
+        await using var second = shared.NewReplica();
+        await using var third = shared.NewReplica();
+        var clients = new[] { shared.Client(access), second.CreateClient().WithBearer(access), third.CreateClient().WithBearer(access) };
+        await Task.WhenAll(new[] { shared.Factory, second, third }.Select(WaitForRedisAsync));
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 120).Select(i => Chat(clients[i % 3])));
 
         var statuses = string.Join(", ", responses.GroupBy(r => r.StatusCode).Select(g => $"{g.Key}: {g.Count()}"));
         Assert.True(responses.Count(r => r.StatusCode == HttpStatusCode.OK) == 50, statuses);
         Assert.True(responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests) == 70, statuses);
+        Assert.All(new[] { shared.Factory, second, third }, replica =>
+            Assert.False(replica.Services.GetRequiredService<RateLimiter>().UsingLocalFallback));
+    }
+
+    private static async Task WaitForRedisAsync(ServiceFactory<Program> replica)
+    {
+        var limiter = replica.Services.GetRequiredService<RateLimiter>();
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); limiter.UsingLocalFallback; await Task.Delay(50))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "a gateway replica did not connect to Redis");
+        }
     }
 
     [Fact]
