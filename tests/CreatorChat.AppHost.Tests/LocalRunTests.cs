@@ -85,7 +85,19 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         var stopping = Stopwatch.StartNew();
         appHost.Signal("INT");
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        Assert.Equal(0, await appHost.WaitForExitAsync(stop.Token));
+        int exitCode;
+        try
+        {
+            exitCode = await appHost.WaitForExitAsync(stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // What was still stopping, and why, is in the AppHost's log.
+            output.WriteLine(appHost.Output);
+            throw;
+        }
+
+        Assert.Equal(0, exitCode);
         var apphostExited = stopping.Elapsed;
         while (tree.Any(p => LinuxProcess.IsAlive(p.Pid)) && !stop.IsCancellationRequested)
         {
