@@ -66,6 +66,12 @@ public sealed class SchemaMigrator(
                 count++;
             }
 
+            if (count > 0)
+            {
+                // A migration may change session defaults (ALTER DATABASE … SET): sessions opened before it keep the old ones.
+                dataSource.Clear();
+            }
+
             return count;
         }
         finally

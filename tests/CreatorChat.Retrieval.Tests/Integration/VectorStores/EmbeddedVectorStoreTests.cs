@@ -42,6 +42,21 @@ public sealed class EmbeddedVectorStoreTests(InfrastructureFixture infrastructur
     }
 
     [Fact]
+    public async Task Every_session_of_the_database_runs_without_jit_even_after_its_pool_resets_it()
+    {
+        await CreateStoreAsync("jit");
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString!);
+
+        // Twice on one pooled connection: Npgsql's DISCARD ALL on return would undo a per-session SET.
+        for (var use = 0; use < 2; use++)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var show = new NpgsqlCommand("SHOW jit", connection);
+            Assert.Equal("off", await show.ExecuteScalarAsync());
+        }
+    }
+
+    [Fact]
     public async Task Winners_are_fetched_by_id_even_for_a_creator_the_statistics_do_not_know_yet()
     {
         // Statistics that know one creator, then a new creator's partition written after them: the situation in
@@ -63,6 +78,7 @@ public sealed class EmbeddedVectorStoreTests(InfrastructureFixture infrastructur
         explain.Parameters.AddWithValue("collection", Collection);
         explain.Parameters.AddWithValue("creator", fresh);
         explain.Parameters.AddWithValue("ids", records.Where((_, i) => i % 100 == 7).Select(r => r.Id).ToArray());
+        explain.Parameters.AddWithValue("exact", true);
         var plan = new List<string>();
         await using (var reader = await explain.ExecuteReaderAsync())
         {
