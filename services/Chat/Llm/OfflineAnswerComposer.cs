@@ -15,6 +15,14 @@ public static partial class OfflineAnswerComposer
     public const int MaxSentences = 4;
     public const int MaxWords = 120;
 
+    /// <summary>
+    /// Retrieval's confidence (a calibrated probability) from which passage [1] is more likely than not to answer the
+    /// question: it is then answered from even when it shares few of the question's words (a fan's paraphrase found by
+    /// meaning), and always cited. Below it, or when retrieval does not say, this model judges coverage by the question's
+    /// words alone.
+    /// </summary>
+    public const double TrustedConfidence = 0.5;
+
     [GeneratedRegex(@"\[[^\]]*\]|\([^)]*\b(?:music|applause|laugh\w*|inaudible|whoosh\w*|chuckles?|sighs?|silence|upbeat|logo)\b[^)]*\)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Annotations();
 
@@ -53,6 +61,8 @@ public static partial class OfflineAnswerComposer
             return NotCovered(context, normalized, null);
         }
 
+        var trusted = context.Confidence >= TrustedConfidence ? candidates.Where(c => c.Passage == context.Passages[0]).ToList() : [];
+
         var idf = weights.ToDictionary(t => t.Key, t => t.Value * Math.Log(1 + (candidates.Count / (candidates.Count(c => c.Terms.Contains(t.Key)) + 0.5))));
         // A sentence counts for more when its whole passage (and video) is about the question.
         var relevance = candidates.GroupBy(c => c.Passage).ToDictionary(g => g.Key, g => Relevance(g, idf));
@@ -61,12 +71,25 @@ public static partial class OfflineAnswerComposer
         var covered = Coverage(candidates.Where(c => c.Passage == best.Passage), idf);
         if (best.Score <= 0 || covered < 0.34)
         {
-            return NotCovered(context, normalized, best.Score > 0 ? best.Passage.Title : null);
+            return trusted.Count > 0
+                ? Write(context, normalized, Choose(trusted, trusted.MaxBy(c => c.Score)!))
+                : NotCovered(context, normalized, best.Score > 0 ? best.Passage.Title : null);
         }
 
         // Other videos may add to the answer only when they speak to the question nearly as well.
         var bar = relevance[best.Passage] * 0.75;
         var chosen = Choose(candidates.Where(c => relevance[c.Passage] >= bar).ToList(), best);
+        if (trusted.Count > 0 && !chosen.Any(c => c.Passage == context.Passages[0]))
+        {
+            // The passage retrieval is sure of speaks too, in its best sentence.
+            if (chosen.Count >= MaxSentences)
+            {
+                chosen.RemoveAt(chosen.Count - 1);
+            }
+
+            chosen.Add(trusted.MaxBy(c => c.Score)!);
+        }
+
         return Write(context, normalized, chosen);
     }
 

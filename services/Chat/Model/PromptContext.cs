@@ -7,7 +7,8 @@ namespace CreatorChat.Chat.Model;
 public sealed record PromptPassage(int Number, string Title, string Start, string End, string Text);
 
 /// <summary>What the system prompt tells the model about the creator and the passages, as data.</summary>
-public sealed record PromptContext(string? CreatorName, string? Specialty, IReadOnlyList<PromptPassage> Passages)
+/// <param name="Confidence">Retrieval's calibrated probability (0..1) that passage [1] answers the question; null when it does not say.</param>
+public sealed record PromptContext(string? CreatorName, string? Specialty, IReadOnlyList<PromptPassage> Passages, double? Confidence = null)
 {
     public static readonly PromptContext Empty = new(null, null, []);
 }

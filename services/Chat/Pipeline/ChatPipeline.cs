@@ -202,7 +202,7 @@ public sealed partial class ChatPipeline(
         state.TopScore = topScore;
 
         await QuestionSavedAsync(turn); // the question is kept before the model says a word
-        var prompt = PromptBuilder.Build(turn.Creator, passages, turn.Context, turn.Question);
+        var prompt = PromptBuilder.Build(turn.Creator, passages, turn.Context, turn.Question, search.Confidence);
         var (usage, failure, finishReason) = await StreamModelAsync(turn, prompt, tracker, sink, state, cancellationToken);
         var rest = tracker.Complete();
         if (rest.Length > 0)

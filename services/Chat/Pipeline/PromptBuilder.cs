@@ -22,10 +22,11 @@ public static class PromptBuilder
     public const int MaxPassageCharacters = 1500;
     public const int MaxHistoryCharacters = 1200;
 
+    /// <param name="confidence">Retrieval's confidence that the first passage answers the question (<see cref="SearchResult.Confidence"/>).</param>
     public static IReadOnlyList<ChatMessage> Build(
-        CreatorProfile creator, IReadOnlyList<Passage> passages, IReadOnlyList<HistoryTurn> history, string question)
+        CreatorProfile creator, IReadOnlyList<Passage> passages, IReadOnlyList<HistoryTurn> history, string question, double? confidence = null)
     {
-        var context = Context(creator, passages);
+        var context = Context(creator, passages, confidence);
         var system = new ChatMessage(ChatRole.System, [new TextContent(SystemText(context, creator.Persona)), new PromptContextContent(context)]);
         var messages = new List<ChatMessage>(history.Count + 2) { system };
         foreach (var turn in history)
@@ -78,6 +79,10 @@ public static class PromptBuilder
         {
             prompt.Append(PromptFormat.NoPassages).Append('\n');
         }
+        else if (context.Confidence is { } confidence)
+        {
+            prompt.Append(PromptFormat.ConfidencePrefix).Append(confidence.ToString("P0", CultureInfo.InvariantCulture)).Append(")\n");
+        }
 
         foreach (var passage in context.Passages)
         {
@@ -93,10 +98,11 @@ public static class PromptBuilder
     private static string OneLine(string? text) => TextAnalysis.CollapseWhitespace(text ?? "");
 
     /// <summary>What the system prompt says, as data: the offline model reads this instead of parsing the text back.</summary>
-    public static PromptContext Context(CreatorProfile creator, IReadOnlyList<Passage> passages) => new(
+    public static PromptContext Context(CreatorProfile creator, IReadOnlyList<Passage> passages, double? confidence = null) => new(
         OneLine(creator.Name),
         string.IsNullOrWhiteSpace(creator.Specialty) ? null : OneLine(creator.Specialty),
-        passages.Select(p => new PromptPassage(p.Number, PassageTitle(p.Title), TextAnalysis.FormatTimestamp(p.StartSeconds), TextAnalysis.FormatTimestamp(p.EndSeconds), PassageText(p.Text))).ToList());
+        passages.Select(p => new PromptPassage(p.Number, PassageTitle(p.Title), TextAnalysis.FormatTimestamp(p.StartSeconds), TextAnalysis.FormatTimestamp(p.EndSeconds), PassageText(p.Text))).ToList(),
+        passages.Count == 0 ? null : confidence);
 
     private static string PassageTitle(string title) => OneLine(title).Replace('"', '\'').Replace('[', '(').Replace(']', ')');
 
@@ -112,4 +118,5 @@ public static class PromptFormat
     public const string SpecialtyPrefix = "creator of videos about ";
     public const string PassagesHeader = "Passages:";
     public const string NoPassages = "(none: no part of your videos matched this question)";
+    public const string ConfidencePrefix = "(best first; how sure the search is that [1] answers the question: ";
 }

@@ -14,9 +14,9 @@ public sealed class OfflineModelTests
         new(Options.Create(new OfflineModelOptions { TokenDelay = delay ?? TimeSpan.Zero }), TimeProvider.System);
 
     private static async Task<(string Text, List<ChatResponseUpdate> Updates, CitationTracker Tracker)> AskAsync(
-        string question, IReadOnlyList<Passage> passages, ChatOptions? options = null)
+        string question, IReadOnlyList<Passage> passages, ChatOptions? options = null, double? confidence = null)
     {
-        var prompt = PromptBuilder.Build(SampleKnowledge.Creator, passages, [], question);
+        var prompt = PromptBuilder.Build(SampleKnowledge.Creator, passages, [], question, confidence);
         var updates = new List<ChatResponseUpdate>();
         await foreach (var update in Model().GetStreamingResponseAsync(prompt, options))
         {
@@ -84,6 +84,31 @@ public sealed class OfflineModelTests
         Assert.Empty(tracker.Citations());
         Assert.DoesNotContain("[", text);
         Assert.Matches("(don't think I've covered|haven't covered|not something I've talked about)", text);
+    }
+
+    [Fact]
+    public async Task A_paraphrase_retrieval_is_sure_of_is_answered_from_its_passage_though_it_shares_no_word()
+    {
+        const string question = "What stops my hands getting hurt while chopping?";
+
+        var (sure, _, sureTracker) = await AskAsync(question, SampleKnowledge.Passages(4, 3), confidence: 0.93);
+        var (unsure, _, unsureTracker) = await AskAsync(question, SampleKnowledge.Passages(4, 3), confidence: 0.3);
+
+        Assert.Equal(["vid-knife-04"], sureTracker.Citations().Select(c => c.VideoId).Distinct());
+        Assert.Contains("claw grip", sure);
+        Assert.Contains("[1]", sure);
+        Assert.Empty(unsureTracker.Citations()); // without retrieval's word, the question's own words decide: not covered
+        Assert.Matches("(don't think I've covered|haven't covered|not something I've talked about)", unsure);
+    }
+
+    [Fact]
+    public async Task The_passage_retrieval_is_sure_of_is_always_cited_beside_the_ones_that_share_the_questions_words()
+    {
+        var (text, _, tracker) = await AskAsync("Why does dough need kneading?", SampleKnowledge.Passages(2, 0), confidence: 0.9);
+
+        Assert.Contains(tracker.Citations(), c => c.VideoId == "vid-knead-01");
+        Assert.Contains(tracker.Citations(), c => c.VideoId == "vid-rest-02");
+        Assert.Contains("[1]", text);
     }
 
     [Fact]
