@@ -40,13 +40,18 @@ internal sealed class AppHostProcess : IAsyncDisposable
     public static AppHostProcess Start(params string[] settings)
     {
         var dataFolder = Path.Combine(Path.GetTempPath(), $"creatorchat-apphost-{Guid.NewGuid():N}"[..32]);
-        var start = new ProcessStartInfo(Executable)
+        // Through env(1), which then execs the AppHost (same pid), with SIGINT's default handling as a terminal gives it:
+        // a test run started in the background by a shell without job control (a CI script, `./test.sh &`) passes SIGINT
+        // on as ignored, and .NET never handles a signal its process inherited as ignored, so Ctrl+C would do nothing.
+        var start = new ProcessStartInfo("/usr/bin/env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(Executable)!,
         };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add(Executable);
         // What the "http" launch profile sets, on free ports.
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
