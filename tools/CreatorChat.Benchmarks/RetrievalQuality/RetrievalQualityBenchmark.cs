@@ -97,7 +97,9 @@ public static class RetrievalQualityBenchmark
         {
             foreach (var model in models)
             {
-                using var host = RetrievalBenchmark.BuildHost(postgres.ConnectionString("retrievaldb"), redis.ConnectionString, new Dictionary<string, string?>
+                // A database per model: in a shared one, the second model's space would only be re-embedded into while search
+                // kept answering from the first model's vectors, and its figures would be the first model's.
+                using var host = RetrievalBenchmark.BuildHost(postgres.ConnectionString("retrievaldb_" + model.Replace('-', '_')), redis.ConnectionString, new Dictionary<string, string?>
                 {
                     ["Retrieval:Embeddings:Model"] = model,
                     ["Retrieval:VectorStore:Collection"] = "chunks-" + model,
