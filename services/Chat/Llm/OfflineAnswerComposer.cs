@@ -61,33 +61,33 @@ public static partial class OfflineAnswerComposer
             return NotCovered(context, normalized, null);
         }
 
-        var trusted = context.Confidence >= TrustedConfidence ? candidates.Where(c => c.Passage == context.Passages[0]).ToList() : [];
-
         var idf = weights.ToDictionary(t => t.Key, t => t.Value * Math.Log(1 + (candidates.Count / (candidates.Count(c => c.Terms.Contains(t.Key)) + 0.5))));
         // A sentence counts for more when its whole passage (and video) is about the question.
         var relevance = candidates.GroupBy(c => c.Passage).ToDictionary(g => g.Key, g => Relevance(g, idf));
         Score(candidates, idf, relevance, context.Passages.Count);
         var best = candidates.MaxBy(c => c.Score)!;
         var covered = Coverage(candidates.Where(c => c.Passage == best.Passage), idf);
+        // The best sentence of passage [1] when retrieval is sure of it.
+        var trusted = context.Confidence >= TrustedConfidence ? candidates.Where(c => c.Passage == context.Passages[0]).MaxBy(c => c.Score) : null;
         if (best.Score <= 0 || covered < 0.34)
         {
-            return trusted.Count > 0
-                ? Write(context, normalized, Choose(trusted, trusted.MaxBy(c => c.Score)!))
+            return trusted is not null
+                ? Write(context, normalized, Choose(candidates.Where(c => c.Passage == trusted.Passage).ToList(), trusted))
                 : NotCovered(context, normalized, best.Score > 0 ? best.Passage.Title : null);
         }
 
         // Other videos may add to the answer only when they speak to the question nearly as well.
         var bar = relevance[best.Passage] * 0.75;
         var chosen = Choose(candidates.Where(c => relevance[c.Passage] >= bar).ToList(), best);
-        if (trusted.Count > 0 && !chosen.Any(c => c.Passage == context.Passages[0]))
+        if (trusted is not null && !chosen.Any(c => c.Passage == trusted.Passage))
         {
-            // The passage retrieval is sure of speaks too, in its best sentence.
+            // The passage retrieval is sure of speaks too, in its best sentence (which may take the answer one sentence past MaxWords).
             if (chosen.Count >= MaxSentences)
             {
                 chosen.RemoveAt(chosen.Count - 1);
             }
 
-            chosen.Add(trusted.MaxBy(c => c.Score)!);
+            chosen.Add(trusted);
         }
 
         return Write(context, normalized, chosen);

@@ -259,10 +259,10 @@ public sealed partial class EmbeddedVectorStore(
         // by their exact cosine (so it reads their float32 vectors too); lexical and hybrid rankings are made in memory
         // (BM25, and the scan's int8-accurate cosines for the fusion) and only their best Limit + RescoreMargin rows are
         // read, so a hybrid search reads ~30 rows, not the ~170 of both candidate lists. A hybrid search keeps the scan's
-        // cosines: its ranking already rests on them, and reading each vector out of line would double its time in Postgres.
+        // cosines: its ranking already rests on them, and each stored vector is a second (out-of-line) lookup per row.
         if (query.Mode == SearchMode.Semantic)
         {
-            var exact = await ReadCandidatesAsync(connection, query, dense.Select(h => (h.Id, h.VideoId, h.Generation, 0f, (float?)null)).ToList(), cancellationToken);
+            var exact = await ReadCandidatesAsync(connection, query, dense.Select(h => (h.Id, h.VideoId, h.Generation, 0f, h.Similarity)).ToList(), exactSimilarity: true, cancellationToken);
             return exact.Where(m => m.Similarity >= query.MinScore)
                 .OrderByDescending(m => m.Similarity).ThenBy(m => m.Id).Take(query.Limit).Select(m => m with { Score = m.Similarity }).ToList();
         }
@@ -273,27 +273,25 @@ public sealed partial class EmbeddedVectorStore(
             : query.Fusion.Fuse(
                     dense.Take(depth).Select(h => h.Id).ToList(), lexical.Select(h => h.Id).ToList(), lexical.Select(h => h.Score).ToList(), id => hits[id].Similarity)
                 .OrderByDescending(f => f.Value).ThenBy(f => f.Key).Select(f => (f.Key, f.Value));
-        var winners = ranking.Take(query.Limit + options.RescoreMargin)
-            .Select(r => (r.Id, hits[r.Id].VideoId, hits[r.Id].Generation, r.Score, query.Mode == SearchMode.Hybrid ? hits[r.Id].Similarity : (float?)null))
-            .ToList();
+        var winners = ranking.Take(query.Limit + options.RescoreMargin).Select(r => (r.Id, hits[r.Id].VideoId, hits[r.Id].Generation, r.Score, hits[r.Id].Similarity)).ToList();
 
         // A candidate deleted between the scan and the read is simply gone; ties of the ranking go to the closer meaning.
-        return (await ReadCandidatesAsync(connection, query, winners, cancellationToken))
+        return (await ReadCandidatesAsync(connection, query, winners, exactSimilarity: query.Mode != SearchMode.Hybrid, cancellationToken))
             .OrderByDescending(m => m.Score).ThenByDescending(m => m.Similarity).ThenBy(m => m.Id).Take(query.Limit).ToList();
     }
 
     /// <summary>
-    /// Payloads of candidates, each with the ranking score given and its similarity: the one given, else the exact (float32)
-    /// one from its stored vector, which is then read too. Each candidate is one lookup in the index on id whatever the table
+    /// Payloads of candidates, each with the ranking score and the similarity given, or with <paramref name="exactSimilarity"/>
+    /// the exact (float32) similarity of its stored vector, which is then read too. Each candidate is one lookup in the index on id whatever the table
     /// statistics say: the subquery only filters on id, and OFFSET 0 keeps the planner from pushing the collection and creator
     /// conditions into it (with them, before statistics know a creator, it chose an index on (collection, creator_id) and
     /// filtered all of the creator's rows for every id: 20–200 ms instead of 0.5).
     /// </summary>
     private async Task<List<VectorMatch>> ReadCandidatesAsync(
-        NpgsqlConnection connection, VectorQuery query, IReadOnlyList<(Guid Id, string VideoId, Guid Generation, float Score, float? Similarity)> candidates,
-        CancellationToken cancellationToken)
+        NpgsqlConnection connection, VectorQuery query, IReadOnlyList<(Guid Id, string VideoId, Guid Generation, float Score, float Similarity)> candidates,
+        bool exactSimilarity, CancellationToken cancellationToken)
     {
-        var byId = new Dictionary<Guid, (string VideoId, Guid Generation, float Score, float? Similarity)>(candidates.Count);
+        var byId = new Dictionary<Guid, (string VideoId, Guid Generation, float Score, float Similarity)>(candidates.Count);
         foreach (var candidate in candidates)
         {
             byId.TryAdd(candidate.Id, (candidate.VideoId, candidate.Generation, candidate.Score, candidate.Similarity));
@@ -308,13 +306,13 @@ public sealed partial class EmbeddedVectorStore(
         await using var select = new NpgsqlCommand(PayloadSql, connection);
         AddScope(select, query.CreatorSlug);
         select.Parameters.AddWithValue("ids", byId.Keys.ToArray());
-        select.Parameters.AddWithValue("exact", byId.Values.Any(c => c.Similarity is null));
+        select.Parameters.AddWithValue("exact", exactSimilarity);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var id = reader.GetGuid(0);
             var candidate = byId[id];
-            var similarity = candidate.Similarity ?? Exact(query.Vector, await reader.GetFieldValueAsync<byte[]>(7, cancellationToken));
+            var similarity = exactSimilarity ? Exact(query.Vector, await reader.GetFieldValueAsync<byte[]>(7, cancellationToken)) : candidate.Similarity;
             found.Add(new VectorMatch(id, candidate.VideoId, candidate.Generation, reader.GetInt32(1), new ChunkPayload(
                 reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetString(6)), candidate.Score)
             {
@@ -328,8 +326,8 @@ public sealed partial class EmbeddedVectorStore(
     private static float Exact(ReadOnlyMemory<float> query, byte[] stored) => TensorPrimitives.Dot(query.Span, MemoryMarshal.Cast<byte, float>(stored));
 
     /// <summary>
-    /// Payload of candidate chunks by id (see the comment where it is used), and their float32 vectors when <c>@exact</c>:
-    /// vectors are stored out of line, so one not asked for is never read.
+    /// Payload of candidate chunks by id (see the comment where it is used), and their float32 vectors when <c>@exact</c>
+    /// (stored out of line: one not asked for is not fetched).
     /// </summary>
     internal const string PayloadSql =
         """
