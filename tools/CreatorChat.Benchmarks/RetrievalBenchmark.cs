@@ -323,6 +323,8 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
         var embedder = services.GetRequiredService<Embedder>();
         var search = services.GetRequiredService<SearchOptions>();
         var random = new Random(7);
+        // The configured model's dimension: the store refuses vectors of another space.
+        var dimensions = (await embedder.GetSpaceAsync(cancellationToken)).Dimensions;
         // Real chunk texts, cycled, so the BM25 index has the term statistics of real captions.
         var texts = files.SelectMany(f => TranscriptChunker.Chunk(CaptionParser.Parse(f.Transcript, CaptionFormat.Srt).Cues).Select(c => (f.Title, c.Text))).ToList();
         var questions = CreatorChat.Benchmarks.RetrievalQuality.RetrievalQualityBenchmark.LoadQuestions().Select(q => q.Question).ToList();
@@ -339,7 +341,7 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
             var creator = $"bench-{size}";
             var generation = Guid.NewGuid();
             VectorRecord Record(int i) => new(
-                VectorRecord.IdFor(creator, $"video-{i / 100}", generation, i), creator, $"video-{i / 100}", generation, i, RandomUnit(random),
+                VectorRecord.IdFor(creator, $"video-{i / 100}", generation, i), creator, $"video-{i / 100}", generation, i, RandomUnit(random, dimensions),
                 new ChunkPayload(texts[i % texts.Count].Title, null, i * 30, (i * 30) + 30, texts[i % texts.Count].Text));
 
             var write = Stopwatch.StartNew();
@@ -350,23 +352,23 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
 
             write.Stop();
             var cold = Stopwatch.StartNew();
-            await store.SearchAsync(new VectorQuery(creator, RandomUnit(random), 20, 0.12f, null), cancellationToken);
+            await store.SearchAsync(new VectorQuery(creator, RandomUnit(random, dimensions), 20, 0.12f, null), cancellationToken);
             cold.Stop();
 
             await store.UpsertAsync(Enumerable.Range(size, 100).Select(Record).ToList(), cancellationToken);
             var refresh = Stopwatch.StartNew();
-            await store.SearchAsync(new VectorQuery(creator, RandomUnit(random), 20, 0.12f, null), cancellationToken);
+            await store.SearchAsync(new VectorQuery(creator, RandomUnit(random, dimensions), 20, 0.12f, null), cancellationToken);
             refresh.Stop();
 
             for (var i = 0; i < 30; i++)
             {
-                await store.SearchAsync(new VectorQuery(creator, RandomUnit(random), 20, -1f, null), cancellationToken);
+                await store.SearchAsync(new VectorQuery(creator, RandomUnit(random, dimensions), 20, -1f, null), cancellationToken);
             }
 
             var latencies = new List<double>(options.Queries);
             for (var i = 0; i < options.Queries; i++)
             {
-                var query = RandomUnit(random);
+                var query = RandomUnit(random, dimensions);
                 var started = Stopwatch.GetTimestamp();
                 await store.SearchAsync(new VectorQuery(creator, query, 20, -1f, null), cancellationToken);
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -379,7 +381,7 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
                 var question = questions[i % questions.Count];
                 var started = Stopwatch.GetTimestamp();
                 await store.SearchAsync(
-                    new VectorQuery(creator, RandomUnit(random), 20, -1f, null) { Mode = SearchMode.Lexical, Terms = Bm25.Query(question), Fusion = search.Fusion }, cancellationToken);
+                    new VectorQuery(creator, RandomUnit(random, dimensions), 20, -1f, null) { Mode = SearchMode.Lexical, Terms = Bm25.Query(question), Fusion = search.Fusion }, cancellationToken);
                 if (i >= 20)
                 {
                     lexical.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -442,9 +444,9 @@ public sealed class RetrievalBenchmark(RetrievalBenchmark.Options options)
         return latencies;
     }
 
-    private static float[] RandomUnit(Random random)
+    private static float[] RandomUnit(Random random, int dimensions = Dimensions)
     {
-        var vector = new float[Dimensions];
+        var vector = new float[dimensions];
         for (var i = 0; i < vector.Length; i++)
         {
             vector[i] = (float)((random.NextDouble() * 2) - 1);
