@@ -1,5 +1,6 @@
 using System.Reflection;
 using CreatorChat.ServiceDefaults.Data;
+using CreatorChat.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -9,14 +10,14 @@ public static class PostgresExtensions
 {
     /// <summary>
     /// Aspire's <see cref="NpgsqlDataSource"/> for <c>ConnectionStrings:{connectionName}</c> (health check,
-    /// tracing, metrics), and our migrations: <paramref name="migrationsAssembly"/>'s embedded
+    /// metrics, tracing when spans are exported), and our migrations: <paramref name="migrationsAssembly"/>'s embedded
     /// <c>Migrations/NNNN_name.sql</c> scripts are applied before the service starts serving.
     /// </summary>
     public static IHostApplicationBuilder AddNpgsqlDataSource(
         this IHostApplicationBuilder builder, string connectionName, Assembly migrationsAssembly)
     {
         var connectionString = AspireHealthChecks.RequiredConnectionString(builder, connectionName);
-        builder.AddNpgsqlDataSource(connectionName);
+        builder.AddNpgsqlDataSource(connectionName, settings => settings.DisableTracing |= !TelemetryExtensions.ExportsTelemetry(builder));
         builder.Services.AddSingleton(sp => new SchemaMigrator(
             sp.GetRequiredService<NpgsqlDataSource>(),
             connectionString,

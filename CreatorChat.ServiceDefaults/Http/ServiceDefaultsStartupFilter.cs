@@ -12,7 +12,6 @@ internal sealed class ServiceDefaultsStartupFilter : IStartupFilter
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestTextMiddleware>();
-        app.UseMiddleware<ServerSpanEnricherMiddleware>();
         next(app);
     };
 }

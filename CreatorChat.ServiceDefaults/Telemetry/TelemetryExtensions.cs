@@ -20,7 +20,7 @@ public static class TelemetryExtensions
     /// </summary>
     public static IHostApplicationBuilder ConfigureOpenTelemetry(this IHostApplicationBuilder builder)
     {
-        var useOtlpExporter = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var useOtlpExporter = ExportsTelemetry(builder);
 
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -56,4 +56,12 @@ public static class TelemetryExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// Whether spans leave the process (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set). Without it the client integrations
+    /// are told to trace nothing either: the Redis instrumentation otherwise profiles every command to build spans
+    /// that are only dropped.
+    /// </summary>
+    public static bool ExportsTelemetry(IHostApplicationBuilder builder) =>
+        !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 }

@@ -8,6 +8,8 @@ public static class ApiDocumentationApi
 {
     public const string DocumentPath = "/openapi/v1.json";
 
+    private const string PagePrefix = "docs";
+
     public static IHostApplicationBuilder AddApiDocumentation(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOpenApi(ApiDocumentAggregator.GatewayDocument);
@@ -19,12 +21,13 @@ public static class ApiDocumentationApi
     public static IEndpointRouteBuilder MapApiDocumentation(this WebApplication app)
     {
         app.MapGet(DocumentPath, GetDocument).ExcludeFromDescription();
-        app.UseSwaggerUI(options =>
+        // Only on its own path: its middleware would otherwise match every proxied request against its routes.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/" + PagePrefix), page => page.UseSwaggerUI(options =>
         {
-            options.RoutePrefix = "docs";
+            options.RoutePrefix = PagePrefix;
             options.DocumentTitle = "CreatorChat API";
             options.SwaggerEndpoint(DocumentPath, "CreatorChat API v1");
-        });
+        }));
         return app;
     }
 
