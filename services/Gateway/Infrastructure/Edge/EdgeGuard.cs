@@ -61,7 +61,7 @@ public sealed class EdgeGuard(RateLimiter limiter, UserDirectory directory, IOpt
         var userId = signedIn?.Id;
 
         var client = userId?.ToString("N") ?? "ip:" + ClientAddress.Of(context);
-        var floor = await limiter.ConsumeAsync("api", client, limiter.Options.ApiRequestsPerMinute, TimeSpan.FromMinutes(1), cancellationToken);
+        var floor = await limiter.ConsumeLeasedAsync("api", client, limiter.Options.ApiRequestsPerMinute, TimeSpan.FromMinutes(1), cancellationToken);
         if (!floor.Allowed)
         {
             return new Admission(RateLimitHeaders.TooManyRequests(context, floor, "Too many requests. Slow down."), null);

@@ -11,8 +11,12 @@ public interface IRateLimitStore
     /// <summary>Gives back a message that never reached the model (the chat service failed).</summary>
     Task RefundChatAsync(Guid userId, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Counts one hit in a fixed window; allowed while the count stays within the limit.</summary>
-    Task<(bool Allowed, long Count)> ConsumeAsync(string key, long limit, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Counts up to <paramref name="wanted"/> hits in a fixed window at once, as many as fit under the limit; refused
+    /// hits are not counted, so a client that backs off recovers on time.
+    /// </summary>
+    /// <returns>How many were counted (0: the window is full) and the window's count after.</returns>
+    Task<(long Granted, long Count)> TakeAsync(string key, long limit, long wanted, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>The current count of a fixed window, without counting.</summary>
     Task<long> PeekAsync(string key, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken);

@@ -47,19 +47,15 @@ public sealed class LocalRateLimitStore : IRateLimitStore
         return Task.CompletedTask;
     }
 
-    public Task<(bool Allowed, long Count)> ConsumeAsync(string key, long limit, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<(long Granted, long Count)> TakeAsync(string key, long limit, long wanted, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (id, end) = RateLimitWindows.Fixed(now, window);
         var counter = Get($"{key}:{id}", end, now);
         lock (counter)
         {
-            if (counter.Count >= limit)
-            {
-                return Task.FromResult((false, counter.Count));
-            }
-
-            counter.Count++;
-            return Task.FromResult((true, counter.Count));
+            var granted = Math.Clamp(limit - counter.Count, 0, wanted);
+            counter.Count += granted;
+            return Task.FromResult((granted, counter.Count));
         }
     }
 

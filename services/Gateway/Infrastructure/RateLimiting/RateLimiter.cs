@@ -16,6 +16,7 @@ public sealed class RateLimiter
 
     private readonly RedisRateLimitStore _redis;
     private readonly LocalRateLimitStore _local;
+    private readonly RateLimitLeases _leases = new();
     private readonly IConnectionMultiplexer _connection;
     private readonly TimeProvider _timeProvider;
     private readonly RateLimitOptions _options;
@@ -78,12 +79,32 @@ public sealed class RateLimiter
         }, cancellationToken);
     }
 
+    /// <summary>Counts one hit of a fixed-window limit, exactly across replicas (one trip to Redis per hit).</summary>
     public async Task<RateLimitDecision> ConsumeAsync(string scope, string key, long limit, TimeSpan window, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
-        var ((allowed, count), local) = await WithFallbackAsync(store => store.ConsumeAsync($"{scope}:{key}", limit, window, now, cancellationToken), cancellationToken);
+        var ((granted, count), local) = await WithFallbackAsync(store => store.TakeAsync($"{scope}:{key}", limit, 1, window, now, cancellationToken), cancellationToken);
+        var allowed = granted == 1;
         Record(allowed ? "allowed" : "blocked", scope, local);
         return new RateLimitDecision(allowed, scope, limit, Math.Max(0, limit - count), RateLimitWindows.Fixed(now, window).End - now);
+    }
+
+    /// <summary>
+    /// Counts one hit of a high-volume fixed-window limit (the per-client API floor) without a trip to Redis for
+    /// every hit: this replica takes <see cref="RateLimitLeases.Size"/> hits of the window at once and spends them
+    /// here, and once Redis says the window is full it refuses until the window ends without asking again. However
+    /// many replicas count, no more than the limit pass; a client spread over N replicas may be refused up to
+    /// (N − 1) × the lease size early, since hits one replica took are not spent by another.
+    /// </summary>
+    public async Task<RateLimitDecision> ConsumeLeasedAsync(string scope, string key, long limit, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var (id, end) = RateLimitWindows.Fixed(now, window);
+        var counter = $"{scope}:{key}";
+        var (allowed, counted, left) = await _leases.SpendAsync(counter, id, end, RateLimitLeases.Size(limit), now, async wanted =>
+            (await WithFallbackAsync(store => store.TakeAsync(counter, limit, wanted, window, now, cancellationToken), cancellationToken)).Result);
+        Record(allowed ? "allowed" : "blocked", scope, UsingLocalFallback);
+        return new RateLimitDecision(allowed, scope, limit, allowed ? Math.Max(0, limit - counted + left) : 0, end - now);
     }
 
     /// <summary>A decision on a fixed-window limit without counting (for "is this account locked?").</summary>

@@ -26,14 +26,15 @@ public sealed class RedisRateLimitStore(IConnectionMultiplexer redis, Microsoft.
         return {1, h, m}
         """;
 
-    // KEYS: counter. ARGV: limit, TTL ms. Rejected hits are not counted, so a client that backs off recovers on time.
+    // KEYS: counter. ARGV: limit, TTL ms, hits wanted. Counts as many as fit; rejected hits are not counted.
     private const string FixedWindowScript =
         """
         local c = tonumber(redis.call('GET', KEYS[1]) or '0')
-        if c >= tonumber(ARGV[1]) then return {0, c} end
-        c = redis.call('INCR', KEYS[1])
-        if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-        return {1, c}
+        local n = math.min(tonumber(ARGV[1]) - c, tonumber(ARGV[3]))
+        if n <= 0 then return {0, c} end
+        c = redis.call('INCRBY', KEYS[1], n)
+        if c == n then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+        return {n, c}
         """;
 
     private const string RefundScript =
@@ -61,12 +62,12 @@ public sealed class RedisRateLimitStore(IConnectionMultiplexer redis, Microsoft.
         await redis.GetDatabase().ScriptEvaluateAsync(RefundScript, [HourKey(userId, now).Key, MonthKey(userId, now).Key]).WaitAsync(cancellationToken);
     }
 
-    public async Task<(bool Allowed, long Count)> ConsumeAsync(string key, long limit, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<(long Granted, long Count)> TakeAsync(string key, long limit, long wanted, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (id, end) = RateLimitWindows.Fixed(now, window);
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
-            FixedWindowScript, [(RedisKey)$"{_prefix}{key}:{id}"], [limit, TtlMs(now, end)]).WaitAsync(cancellationToken))!;
-        return ((long)result[0] == 1, (long)result[1]);
+            FixedWindowScript, [(RedisKey)$"{_prefix}{key}:{id}"], [limit, TtlMs(now, end), wanted]).WaitAsync(cancellationToken))!;
+        return ((long)result[0], (long)result[1]);
     }
 
     public async Task<long> PeekAsync(string key, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken)
