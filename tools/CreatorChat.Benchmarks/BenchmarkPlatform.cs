@@ -28,10 +28,23 @@ public static class BenchmarkPlatform
             Console.WriteLine($"  every service gets {key}={value} ({SettingsVariable})");
         }
 
+        var counts = new Dictionary<string, int>(replicas ?? new Dictionary<string, int>());
+        foreach (var setting in (System.Environment.GetEnvironmentVariable(ReplicasVariable) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = setting.Split('=', 2);
+            if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) || count < 1)
+            {
+                throw new ArgumentException($"{ReplicasVariable}: '{setting}' is not service=count.");
+            }
+
+            counts[parts[0]] = count;
+            Console.WriteLine($"  {parts[0]} runs {count} replica(s) ({ReplicasVariable})");
+        }
+
         return AspirePlatform.StartAsync(new AspirePlatformOptions
         {
             Environment = "Production",
-            Replicas = replicas ?? new Dictionary<string, int>(),
+            Replicas = counts,
             ExtraEnvironment = environment,
         }, CancellationToken.None);
     }
@@ -41,6 +54,12 @@ public static class BenchmarkPlatform
     /// to measure with the model an older build had).
     /// </summary>
     public const string SettingsVariable = "BENCHMARK_SERVICE_SETTINGS";
+
+    /// <summary>
+    /// Replicas per service, <c>service=count;service=count</c>, over the benchmark's own choice and the AppHost's
+    /// defaults (e.g. <c>chat=1;retrieval=1</c> to compare with a build that ran one of each).
+    /// </summary>
+    public const string ReplicasVariable = "BENCHMARK_REPLICAS";
 
     public static int Option(string[] args, string name, int fallback)
     {

@@ -87,16 +87,16 @@ public static class ChatBenchmark
         {
             foreach (var concurrency in new[] { 10, 100 })
             {
-                results.Add(await RunPhaseAsync(http, users.Take(concurrency).ToList(), streaming, TimeSpan.FromSeconds(seconds), NextUnique, meter)
-                    with { Name = $"{(streaming ? "SSE " : "JSON")} uncached, {concurrency,3} users, max rate" });
+                results.Add(await PhaseAsync($"{(streaming ? "SSE " : "JSON")} uncached, {concurrency,3} users, max rate",
+                    () => RunPhaseAsync(http, users.Take(concurrency).ToList(), streaming, TimeSpan.FromSeconds(seconds), NextUnique, meter)));
             }
         }
 
         // Latency at the target load: 100 users together asking `rate` questions a second, evenly spread.
         foreach (var streaming in new[] { false, true })
         {
-            results.Add(await RunPhaseAsync(http, users, streaming, TimeSpan.FromSeconds(seconds), NextUnique, meter, rate)
-                with { Name = $"{(streaming ? "SSE " : "JSON")} uncached, 100 users at {rate}/s" });
+            results.Add(await PhaseAsync($"{(streaming ? "SSE " : "JSON")} uncached, 100 users at {rate}/s",
+                () => RunPhaseAsync(http, users, streaming, TimeSpan.FromSeconds(seconds), NextUnique, meter, rate)));
         }
 
         // Cached: a small set of popular questions, each answered once before the measurement.
@@ -110,8 +110,8 @@ public static class ChatBenchmark
         string NextPopular() => popular[Interlocked.Increment(ref cachedIndex) % popular.Count];
         foreach (var streaming in new[] { false, true })
         {
-            results.Add(await RunPhaseAsync(http, users, streaming, TimeSpan.FromSeconds(seconds), NextPopular, meter)
-                with { Name = $"{(streaming ? "SSE " : "JSON")} cached,   100 users, max rate" });
+            results.Add(await PhaseAsync($"{(streaming ? "SSE " : "JSON")} cached,   100 users, max rate",
+                () => RunPhaseAsync(http, users, streaming, TimeSpan.FromSeconds(seconds), NextPopular, meter)));
         }
 
         Print(results, Environment.ProcessorCount);
@@ -124,6 +124,13 @@ public static class ChatBenchmark
     }
 
     private sealed record Sample(double TtftMs, double LatencyMs, bool Cached);
+
+    // Says when each phase starts, so that a profiler can be attached to the one it is meant for.
+    private static async Task<Result> PhaseAsync(string name, Func<Task<Result>> run)
+    {
+        Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] phase: {name}");
+        return await run() with { Name = name };
+    }
 
     /// <param name="ratePerSecond">
     /// Null: closed loop (ask again at once). Otherwise the users together ask this many questions a
