@@ -96,6 +96,25 @@ public sealed class ApiFloorTests(InfrastructureFixture infrastructure) : IAsync
     }
 
     [Fact]
+    public async Task Without_Redis_the_floor_still_holds_on_this_replica()
+    {
+        var unreachable = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{FreePort.OutsideEphemeralRange()},abortConnect=false,connectTimeout=200");
+        await using var _ = unreachable;
+        var replica = new RateLimiter(
+            new RedisRateLimitStore(unreachable, Options.Create(_options)), new LocalRateLimitStore(), unreachable, _time,
+            Options.Create(_options), _metrics.GetRequiredService<IMeterFactory>(), NullLogger<RateLimiter>.Instance);
+
+        var decisions = new List<RateLimitDecision>();
+        for (var i = 0; i < 8; i++)
+        {
+            decisions.Add(await replica.ConsumeLeasedAsync("api", "ip:203.0.113.50", 5, Minute, CancellationToken.None));
+        }
+
+        Assert.True(replica.UsingLocalFallback);
+        Assert.Equal([true, true, true, true, true, false, false, false], decisions.Select(d => d.Allowed));
+    }
+
+    [Fact]
     public async Task Small_limits_are_exact_one_hit_per_trip()
     {
         var replicas = new[] { Replica(), Replica() };
