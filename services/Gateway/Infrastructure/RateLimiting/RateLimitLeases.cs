@@ -20,8 +20,11 @@ public sealed class RateLimitLeases
     /// granted and the shared count after) when none is left here. Requests that find none while a trip is under way
     /// wait for that trip instead of each taking a lease they would not spend.
     /// </summary>
-    /// <returns>Whether the hit passed, the shared count at the last trip, and the hits still leased here.</returns>
-    public async Task<(bool Allowed, long Counted, long Left)> SpendAsync(
+    /// <returns>
+    /// Whether the hit passed, the shared count at the last trip, and the hits still leased here; null when
+    /// <paramref name="window"/> ended while the request waited (ask again with the current window).
+    /// </returns>
+    public async Task<(bool Allowed, long Counted, long Left)?> SpendAsync(
         string key, string window, DateTimeOffset end, long size, DateTimeOffset now, Func<long, Task<(long Granted, long Count)>> take)
     {
         var lease = Get(key, now);
@@ -35,7 +38,7 @@ public sealed class RateLimitLeases
                 {
                     if (lease.End > end)
                     {
-                        (window, end) = (lease.Window!, lease.End); // this request's window ended while it waited: count it in the new one
+                        return null; // this request's window ended while it waited: the caller asks again in the current one
                     }
                     else
                     {

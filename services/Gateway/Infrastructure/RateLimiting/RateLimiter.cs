@@ -98,13 +98,19 @@ public sealed class RateLimiter
     /// </summary>
     public async Task<RateLimitDecision> ConsumeLeasedAsync(string scope, string key, long limit, TimeSpan window, CancellationToken cancellationToken)
     {
-        var now = _timeProvider.GetUtcNow();
-        var (id, end) = RateLimitWindows.Fixed(now, window);
         var counter = $"{scope}:{key}";
-        var (allowed, counted, left) = await _leases.SpendAsync(counter, id, end, RateLimitLeases.Size(limit), now, async wanted =>
-            (await WithFallbackAsync(store => store.TakeAsync(counter, limit, wanted, window, now, cancellationToken), cancellationToken)).Result);
-        Record(allowed ? "allowed" : "blocked", scope, UsingLocalFallback);
-        return new RateLimitDecision(allowed, scope, limit, allowed ? Math.Max(0, limit - counted + left) : 0, end - now);
+        while (true)
+        {
+            var now = _timeProvider.GetUtcNow();
+            var (id, end) = RateLimitWindows.Fixed(now, window);
+            if (await _leases.SpendAsync(counter, id, end, RateLimitLeases.Size(limit), now, async wanted =>
+                    (await WithFallbackAsync(store => store.TakeAsync(counter, limit, wanted, window, now, cancellationToken), cancellationToken)).Result)
+                is var (allowed, counted, left))
+            {
+                Record(allowed ? "allowed" : "blocked", scope, UsingLocalFallback);
+                return new RateLimitDecision(allowed, scope, limit, allowed ? Math.Max(0, limit - counted + left) : 0, end - now);
+            }
+        }
     }
 
     /// <summary>A decision on a fixed-window limit without counting (for "is this account locked?").</summary>
