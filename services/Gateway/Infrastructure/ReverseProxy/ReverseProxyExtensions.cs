@@ -6,6 +6,8 @@ namespace CreatorChat.Gateway.Infrastructure.ReverseProxy;
 
 public static class ReverseProxyExtensions
 {
+    public const string ProbeCategory = "Yarp.ReverseProxy.Health.ActiveHealthCheckMonitor";
+
     /// <summary>
     /// YARP forwarding for <see cref="GatewayRoutes"/> (routes, clusters and health in
     /// <see cref="GatewayProxyConfig"/>, headers in <see cref="HeaderHygiene"/>), replicas from service
@@ -30,6 +32,9 @@ public static class ReverseProxyExtensions
         // YARP logs every failed forward as a warning with its stack, a client's broken body as much as a dead replica:
         // ForwardingFailures.Log writes one line instead, a warning only when the service failed.
         builder.Logging.AddFilter(ForwardingFailures.ForwarderCategory, LogLevel.Error);
+        // It also logs every failed /alive probe as a warning with its stack (every 2 s per dead replica, and for every
+        // replica while the platform shuts down); its health updater already logs once when a replica leaves or rejoins.
+        builder.Logging.AddFilter(ProbeCategory, LogLevel.Error);
         builder.Services.AddSingleton<ProxyMetrics>();
         builder.Services.AddSingleton<WebSocketForwarder>();
         return builder;
