@@ -21,24 +21,22 @@ public static class BenchmarkPlatform
             ["RateLimits__RegistrationsPerIpPerHour"] = "100000",
             ["RateLimits__LoginPerIpPerMinute"] = "100000",
         };
-        foreach (var setting in (System.Environment.GetEnvironmentVariable(SettingsVariable) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var (key, value) in Pairs(SettingsVariable))
         {
-            var (key, value) = (setting.Split('=', 2)[0], setting.Split('=', 2).ElementAtOrDefault(1) ?? "");
             environment[key] = value;
             Console.WriteLine($"  every service gets {key}={value} ({SettingsVariable})");
         }
 
         var counts = new Dictionary<string, int>(replicas ?? new Dictionary<string, int>());
-        foreach (var setting in (System.Environment.GetEnvironmentVariable(ReplicasVariable) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var (service, value) in Pairs(ReplicasVariable))
         {
-            var parts = setting.Split('=', 2);
-            if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) || count < 1)
+            if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) || count < 1)
             {
-                throw new ArgumentException($"{ReplicasVariable}: '{setting}' is not service=count.");
+                throw new ArgumentException($"{ReplicasVariable}: '{service}={value}' is not service=count.");
             }
 
-            counts[parts[0]] = count;
-            Console.WriteLine($"  {parts[0]} runs {count} replica(s) ({ReplicasVariable})");
+            counts[service] = count;
+            Console.WriteLine($"  {service} runs {count} replica(s) ({ReplicasVariable})");
         }
 
         return AspirePlatform.StartAsync(new AspirePlatformOptions
@@ -60,6 +58,13 @@ public static class BenchmarkPlatform
     /// defaults (e.g. <c>chat=1;retrieval=1</c> to compare with a build that ran one of each).
     /// </summary>
     public const string ReplicasVariable = "BENCHMARK_REPLICAS";
+
+    /// <summary>The <c>Key=Value;Key=Value</c> pairs of an environment variable (a pair without '=' has an empty value).</summary>
+    private static IEnumerable<(string Key, string Value)> Pairs(string variable) =>
+        (System.Environment.GetEnvironmentVariable(variable) ?? "")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(pair => pair.Split('=', 2))
+            .Select(parts => (parts[0], parts.ElementAtOrDefault(1) ?? ""));
 
     public static int Option(string[] args, string name, int fallback)
     {

@@ -72,17 +72,7 @@ public sealed class LocalRateLimitStore : IRateLimitStore
 
     private Counter Get(string key, DateTimeOffset expires, DateTimeOffset now)
     {
-        if (_counters.Count > 50_000)
-        {
-            foreach (var (staleKey, stale) in _counters)
-            {
-                if (stale.Expires <= now)
-                {
-                    _counters.TryRemove(staleKey, out _);
-                }
-            }
-        }
-
+        StaleEntries.Prune(_counters, now, static (counter, now) => counter.Expires <= now);
         return _counters.GetOrAdd(key, _ => new Counter { Expires = expires });
     }
 

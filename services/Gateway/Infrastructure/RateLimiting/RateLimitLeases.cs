@@ -8,16 +8,14 @@ namespace CreatorChat.Gateway.Infrastructure.RateLimiting;
 /// </summary>
 public sealed class RateLimitLeases
 {
-    private const int PruneAbove = 50_000;
-
     private readonly ConcurrentDictionary<string, Lease> _leases = new(StringComparer.Ordinal);
 
     /// <summary>How many hits one trip to the shared counter takes: a hundredth of the limit, 1 to 100.</summary>
     public static long Size(long limit) => Math.Clamp(limit / 100, 1, 100);
 
     /// <summary>
-    /// Spends one hit of <paramref name="window"/>, taking more through <paramref name="take"/> (hits wanted → hits
-    /// granted and the shared count after) when none is left here. Requests that find none while a trip is under way
+    /// Spends one hit of <paramref name="window"/>, taking a lease through <paramref name="take"/> (→ hits granted and
+    /// the shared count after) when none is left here. Requests that find none while a trip is under way
     /// wait for that trip instead of each taking a lease they would not spend.
     /// </summary>
     /// <returns>
@@ -25,7 +23,7 @@ public sealed class RateLimitLeases
     /// <paramref name="window"/> ended while the request waited (ask again with the current window).
     /// </returns>
     public async Task<(bool Allowed, long Counted, long Left)?> SpendAsync(
-        string key, string window, DateTimeOffset end, long size, DateTimeOffset now, Func<long, Task<(long Granted, long Count)>> take)
+        string key, string window, DateTimeOffset end, DateTimeOffset now, Func<Task<(long Granted, long Count)>> take)
     {
         var lease = Get(key, now);
         while (true)
@@ -74,7 +72,7 @@ public sealed class RateLimitLeases
 
             try
             {
-                var (granted, count) = await take(size);
+                var (granted, count) = await take();
                 lock (lease)
                 {
                     if (lease.Window == window)
@@ -99,17 +97,7 @@ public sealed class RateLimitLeases
 
     private Lease Get(string key, DateTimeOffset now)
     {
-        if (_leases.Count > PruneAbove)
-        {
-            foreach (var (staleKey, stale) in _leases)
-            {
-                if (stale.End <= now && stale.Trip is null)
-                {
-                    _leases.TryRemove(staleKey, out _);
-                }
-            }
-        }
-
+        StaleEntries.Prune(_leases, now, static (lease, now) => lease.End <= now && lease.Trip is null);
         return _leases.GetOrAdd(key, static _ => new Lease());
     }
 

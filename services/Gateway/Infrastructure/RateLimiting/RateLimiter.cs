@@ -103,8 +103,8 @@ public sealed class RateLimiter
         {
             var now = _timeProvider.GetUtcNow();
             var (id, end) = RateLimitWindows.Fixed(now, window);
-            if (await _leases.SpendAsync(counter, id, end, RateLimitLeases.Size(limit), now, async wanted =>
-                    (await WithFallbackAsync(store => store.TakeAsync(counter, limit, wanted, window, now, cancellationToken), cancellationToken)).Result)
+            if (await _leases.SpendAsync(counter, id, end, now, async () =>
+                    (await WithFallbackAsync(store => store.TakeAsync(counter, limit, RateLimitLeases.Size(limit), window, now, cancellationToken), cancellationToken)).Result)
                 is var (allowed, counted, left))
             {
                 Record(allowed ? "allowed" : "blocked", scope, UsingLocalFallback);
